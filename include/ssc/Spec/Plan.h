@@ -1,0 +1,88 @@
+//===- Plan.h - Parallel plans ----------------------------------*- C++ -*-===//
+//
+// How a model is spread over GPUs, per phase (prefill and decode may differ,
+// as in disaggregated serving). Degrees multiply to the GPU count:
+//
+//   world = tp * sp * pp * dp
+//
+// tp: tensor parallel (heads and MLP columns); sp: sequence / context
+// parallel; pp: pipeline stages; dp: data-parallel replicas of attention and
+// dense layers. MoE layers use expert parallelism inside a group of
+// `tp * sp` GPUs, or of `tp * sp * dp` GPUs when attention_dp is on (the
+// DeepSeek/SGLang layout where attention replicas share the experts):
+//
+//   ep * etp * edp = MoE group size
+//
+// with etp the tensor split of each expert and edp the replication of the
+// expert set.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSC_SPEC_PLAN_H
+#define SSC_SPEC_PLAN_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/SMLoc.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ssc {
+
+enum class Phase { Prefill, Decode };
+llvm::StringRef phaseName(Phase P);
+
+/// How communication meets computation.
+enum class OverlapMode {
+  None,     // collectives wait for compute and vice versa
+  Comm,     // collectives overlap independent compute where possible
+  TwoBatch, // DeepSeek-style two-micro-batch overlap (tbo)
+};
+llvm::StringRef overlapName(OverlapMode M);
+
+/// The degrees of one phase. Fields that were not written keep their
+/// defaults; `*Loc` are the locations of written values (for diagnostics).
+struct PhasePlan {
+  int64_t TP = 1, PP = 1, DP = 1, EP = 1, SP = 1;
+  int64_t ETP = 0; // 0: derived (see effectiveETP)
+  int AttentionDP = -1; // -1: derived (on when ep exceeds the tp*sp group)
+  int64_t MicroBatches = 1;
+  OverlapMode Overlap = OverlapMode::None;
+  std::vector<int64_t> Stages; // layers per pipeline stage; empty: even split
+
+  llvm::SMLoc TPLoc, PPLoc, DPLoc, EPLoc, SPLoc, ETPLoc, AttentionDPLoc,
+      MicroBatchesLoc, StagesLoc;
+
+  int64_t world() const { return TP * SP * PP * DP; }
+  bool attentionDP() const {
+    return AttentionDP >= 0 ? AttentionDP != 0 : EP > TP * SP;
+  }
+  /// GPUs that share one copy of the experts' work.
+  int64_t moeGroup() const { return TP * SP * (attentionDP() ? DP : 1); }
+  int64_t effectiveETP() const {
+    if (ETP > 0)
+      return ETP;
+    int64_t Group = TP * SP;
+    return EP >= Group ? 1 : (Group % EP == 0 ? Group / EP : 1);
+  }
+  /// Replicas of the expert set inside the MoE group.
+  int64_t expertDP() const { return moeGroup() / (EP * effectiveETP()); }
+  /// "tp=8 ep=8 ..." with only the non-default degrees after tp.
+  std::string str() const;
+};
+
+struct PlanSpec {
+  std::string Name;
+  llvm::SMLoc Loc;
+  PhasePlan Prefill;
+  PhasePlan Decode;
+
+  const PhasePlan &phase(Phase P) const {
+    return P == Phase::Prefill ? Prefill : Decode;
+  }
+};
+
+} // namespace ssc
+
+#endif // SSC_SPEC_PLAN_H

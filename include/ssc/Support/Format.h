@@ -1,0 +1,33 @@
+//===- Format.h - Number formatting shared by printers ----------*- C++ -*-===//
+
+#ifndef SSC_SUPPORT_FORMAT_H
+#define SSC_SUPPORT_FORMAT_H
+
+#include <cstdint>
+#include <string>
+
+namespace ssc {
+
+/// Shortest decimal spelling that reads back as the same double ("0.1",
+/// "1e+20", "500000").
+std::string formatShortest(double V);
+
+/// Shortest fixed-notation spelling (no exponent), for factors like "1.5".
+std::string formatFixedShortest(double V);
+
+/// A count with an SI suffix and 3 significant digits: 8.03B, 70.6B, 512M.
+std::string formatCount(double V);
+
+/// Bytes in binary-free decimal units: 16.1 GB, 512 KB.
+std::string formatBytes(double Bytes);
+
+/// A duration given in milliseconds, with a unit that fits: 812 us, 41.2 ms,
+/// 3.20 s.
+std::string formatMillis(double Ms);
+
+/// Fixed-point with \p Decimals digits after the point.
+std::string formatFixed(double V, int Decimals);
+
+} // namespace ssc
+
+#endif // SSC_SUPPORT_FORMAT_H

@@ -1,0 +1,55 @@
+//===- JSONLocator.h - Source locations inside JSON text --------*- C++ -*-===//
+//
+// llvm::json parses values but forgets where they were. Plans and imported
+// configs come as JSON, and a bad value there deserves a file:line:col error
+// like any other. JSONLocator scans the same text once and remembers where
+// each member key and value starts, addressed by a dotted path
+// ("decode.tp", "stages[2]").
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSC_SUPPORT_JSONLOCATOR_H
+#define SSC_SUPPORT_JSONLOCATOR_H
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/SMLoc.h"
+
+namespace ssc {
+
+class JSONLocator {
+public:
+  /// \p Text must stay alive (it is normally a SourceMgr buffer).
+  explicit JSONLocator(llvm::StringRef Text);
+
+  /// Location of the value at \p Path, else of its nearest located parent,
+  /// else the start of the text.
+  llvm::SMLoc valueLoc(llvm::StringRef Path) const;
+  /// Location of the key that names \p Path (the value's when absent).
+  llvm::SMLoc keyLoc(llvm::StringRef Path) const;
+
+private:
+  llvm::StringRef Text;
+  llvm::StringMap<const char *> Values;
+  llvm::StringMap<const char *> Keys;
+  void scan();
+};
+
+} // namespace ssc
+
+#endif // SSC_SUPPORT_JSONLOCATOR_H
+
+#include "ssc/Support/Diagnostics.h"
+#include "llvm/Support/JSON.h"
+#include <optional>
+
+namespace ssc {
+/// Parses buffer \p BufferID as JSON, reporting a syntax error at its
+/// file:line:col.
+std::optional<llvm::json::Value> parseJSONBuffer(unsigned BufferID,
+                                                 DiagnosticEngine &Diags);
+/// Reads \p Path into the SourceMgr; returns its buffer ID, or 0 after
+/// reporting an error.
+unsigned loadFileBuffer(llvm::StringRef Path, DiagnosticEngine &Diags,
+                        llvm::SMLoc IncludeLoc = llvm::SMLoc());
+} // namespace ssc

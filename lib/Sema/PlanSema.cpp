@@ -1,0 +1,489 @@
+//===- PlanSema.cpp - Parallel plans from the language or JSON ------------===//
+//
+// A plan is a set of keys (tp, pp, dp, ep, etp, sp, attention_dp,
+// micro_batches, overlap, stages) that apply to both phases, and optional
+// prefill / decode sections that override them. The language and the JSON
+// form share the key handling below, so both give the same plan.
+//
+//===----------------------------------------------------------------------===//
+
+#include "SemaInternal.h"
+
+#include "ssc/Sema/Sema.h"
+#include "ssc/Support/JSONLocator.h"
+
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Path.h"
+
+
+using namespace ssc;
+using namespace ssc::sema;
+using namespace ssc::ast;
+using llvm::SMLoc;
+using llvm::StringRef;
+
+namespace {
+
+const StringRef PlanKeys[] = {"tp", "pp", "dp", "ep", "etp", "sp",
+                              "attention_dp", "micro_batches", "overlap",
+                              "stages"};
+
+/// A plan key's value, already converted from its source form.
+struct PlanValue {
+  enum Kind { Int, Bool, Word, IntList } K;
+  int64_t I = 0;
+  bool B = false;
+  std::string W;
+  std::vector<int64_t> L;
+  SMLoc Loc;
+  std::vector<SMLoc> ElemLocs;
+};
+
+/// Applies one key to \p P; reports through \p R.
+void applyKey(Reader &R, PhasePlan &P, StringRef Key, const PlanValue &V) {
+  auto IntKey = [&](int64_t &Dst, SMLoc &DstLoc, int64_t Max) {
+    if (V.K != PlanValue::Int) {
+      R.error(V.Loc, "'" + Key + "' must be an integer");
+      return;
+    }
+    if (V.I < 1 || V.I > Max) {
+      R.error(V.Loc, "'" + Key + "' must be between 1 and " + std::to_string(Max) +
+                         ", not " + std::to_string(V.I));
+      return;
+    }
+    Dst = V.I;
+    DstLoc = V.Loc;
+  };
+  if (Key == "tp")
+    IntKey(P.TP, P.TPLoc, MaxCount);
+  else if (Key == "pp")
+    IntKey(P.PP, P.PPLoc, MaxCount);
+  else if (Key == "dp")
+    IntKey(P.DP, P.DPLoc, MaxCount);
+  else if (Key == "ep")
+    IntKey(P.EP, P.EPLoc, MaxCount);
+  else if (Key == "etp")
+    IntKey(P.ETP, P.ETPLoc, MaxCount);
+  else if (Key == "sp")
+    IntKey(P.SP, P.SPLoc, MaxCount);
+  else if (Key == "micro_batches")
+    IntKey(P.MicroBatches, P.MicroBatchesLoc, 1 << 16);
+  else if (Key == "attention_dp") {
+    if (V.K != PlanValue::Bool) {
+      R.error(V.Loc, "'attention_dp' must be true or false");
+      return;
+    }
+    P.AttentionDP = V.B ? 1 : 0;
+    P.AttentionDPLoc = V.Loc;
+  } else if (Key == "overlap") {
+    static const StringRef Modes[] = {"none", "comm", "tbo"};
+    if (V.K != PlanValue::Word) {
+      R.error(V.Loc, "'overlap' must be one of " + joinAlternatives(Modes));
+      return;
+    }
+    if (V.W == "none")
+      P.Overlap = OverlapMode::None;
+    else if (V.W == "comm")
+      P.Overlap = OverlapMode::Comm;
+    else if (V.W == "tbo")
+      P.Overlap = OverlapMode::TwoBatch;
+    else
+      R.unknown(V.Loc, "overlap mode", V.W, Modes);
+  } else if (Key == "stages") {
+    if (V.K != PlanValue::IntList) {
+      R.error(V.Loc, "'stages' must be a list of layer counts, as in [16, 16]");
+      return;
+    }
+    for (size_t I = 0; I < V.L.size(); ++I)
+      if (V.L[I] < 1) {
+        R.error(V.ElemLocs[I], "a pipeline stage needs at least one layer");
+        return;
+      }
+    P.Stages = V.L;
+    P.StagesLoc = V.Loc;
+  }
+}
+
+/// Converts a language value to a PlanValue.
+std::optional<PlanValue> fromAST(Reader &R, StringRef Key, const Value &V) {
+  PlanValue PV;
+  PV.Loc = V.getLoc();
+  if (const auto *I = llvm::dyn_cast<IntValue>(&V)) {
+    PV.K = PlanValue::Int;
+    PV.I = I->getValue();
+  } else if (const auto *B = llvm::dyn_cast<BoolValue>(&V)) {
+    PV.K = PlanValue::Bool;
+    PV.B = B->getValue();
+  } else if (const auto *Ref = llvm::dyn_cast<RefValue>(&V); Ref && !Ref->hasArgs()) {
+    PV.K = PlanValue::Word;
+    PV.W = Ref->getName().str();
+  } else if (const auto *L = llvm::dyn_cast<ListValue>(&V)) {
+    PV.K = PlanValue::IntList;
+    for (const ValuePtr &E : L->getElements()) {
+      auto X = R.getInt(*E, Key, 1, MaxCount);
+      if (!X)
+        return std::nullopt;
+      PV.L.push_back(*X);
+      PV.ElemLocs.push_back(E->getLoc());
+    }
+  } else {
+    R.error(V, "unexpected " + V.getKindName().str() + " for '" + Key + "'");
+    return std::nullopt;
+  }
+  return PV;
+}
+
+/// Reads the statements of a plan or phase block as (key, value) pairs.
+using KeyValues = std::vector<std::pair<std::string, PlanValue>>;
+
+bool readStmts(Reader &R, const std::vector<NodePtr> &Body, KeyValues &Out,
+               std::vector<const Block *> *Phases) {
+  llvm::StringMap<SMLoc> Seen;
+  bool Ok = true;
+  for (const NodePtr &N : Body) {
+    if (const auto *B = llvm::dyn_cast<Block>(N.get())) {
+      if (Phases)
+        Phases->push_back(B);
+      continue;
+    }
+    if (const auto *C = llvm::dyn_cast<ClauseStmt>(N.get())) {
+      R.error(C->getLoc(), "plans hold properties only, as in 'tp = 8;'");
+      Ok = false;
+      continue;
+    }
+    const auto &P = llvm::cast<PropertyStmt>(*N);
+    if (!llvm::is_contained(PlanKeys, P.getName())) {
+      R.unknown(P.getLoc(), "plan property", P.getName(), PlanKeys);
+      Ok = false;
+      continue;
+    }
+    auto [It, New] = Seen.try_emplace(P.getName(), P.getLoc());
+    if (!New) {
+      R.error(P.getLoc(), "'" + P.getName() + "' is given twice");
+      R.note(It->second, "the first one is here");
+      Ok = false;
+      continue;
+    }
+    auto V = fromAST(R, P.getName(), P.getValue());
+    if (!V) {
+      Ok = false;
+      continue;
+    }
+    Out.emplace_back(P.getName().str(), std::move(*V));
+  }
+  return Ok;
+}
+
+} // namespace
+
+std::optional<PlanSpec> ssc::sema::buildPlan(Reader &R, const Block &B) {
+  unsigned ErrorsBefore = R.diags().getNumErrors();
+  PlanSpec Plan;
+  Plan.Name = B.getName().str();
+  Plan.Loc = B.getNameLoc();
+
+  KeyValues Common;
+  std::vector<const Block *> Phases;
+  readStmts(R, B.getBody(), Common, &Phases);
+  for (auto &[K, V] : Common) {
+    applyKey(R, Plan.Prefill, K, V);
+    applyKey(R, Plan.Decode, K, V);
+  }
+  const Block *Seen[2] = {nullptr, nullptr};
+  for (const Block *Ph : Phases) {
+    bool IsPrefill = Ph->getBlockKind() == BlockKind::Prefill;
+    const Block *&Prev = Seen[IsPrefill ? 0 : 1];
+    if (Prev) {
+      R.error(Ph->getLoc(), "'" + blockKeyword(Ph->getBlockKind()) +
+                                "' is given twice in plan '" + Plan.Name + "'");
+      R.note(Prev->getLoc(), "the first one is here");
+      continue;
+    }
+    Prev = Ph;
+    KeyValues Own;
+    readStmts(R, Ph->getBody(), Own, nullptr);
+    for (auto &[K, V] : Own)
+      applyKey(R, IsPrefill ? Plan.Prefill : Plan.Decode, K, V);
+  }
+  if (R.diags().getNumErrors() != ErrorsBefore)
+    return std::nullopt;
+  return Plan;
+}
+
+//===----------------------------------------------------------------------===//
+// JSON
+//===----------------------------------------------------------------------===//
+
+static std::optional<PlanValue> fromJSON(Reader &R, const JSONLocator &Loc,
+                                         const std::string &Path,
+                                         const llvm::json::Value &V) {
+  PlanValue PV;
+  PV.Loc = Loc.valueLoc(Path);
+  if (auto I = V.getAsInteger()) {
+    PV.K = PlanValue::Int;
+    PV.I = *I;
+  } else if (auto B = V.getAsBoolean()) {
+    PV.K = PlanValue::Bool;
+    PV.B = *B;
+  } else if (auto S = V.getAsString()) {
+    PV.K = PlanValue::Word;
+    PV.W = S->str();
+  } else if (const auto *A = V.getAsArray()) {
+    PV.K = PlanValue::IntList;
+    for (size_t I = 0; I < A->size(); ++I) {
+      std::string EPath = Path + "[" + std::to_string(I) + "]";
+      auto X = (*A)[I].getAsInteger();
+      if (!X) {
+        R.error(Loc.valueLoc(EPath), "'" + Path + "' must hold integers");
+        return std::nullopt;
+      }
+      PV.L.push_back(*X);
+      PV.ElemLocs.push_back(Loc.valueLoc(EPath));
+    }
+  } else {
+    R.error(PV.Loc, "unexpected value for '" + Path + "'");
+    return std::nullopt;
+  }
+  return PV;
+}
+
+static bool readJSONObject(Reader &R, const JSONLocator &Loc,
+                           const llvm::json::Object &O, const std::string &Prefix,
+                           PhasePlan *Both[2], bool AllowPhases,
+                           const llvm::json::Object **PhaseObjs, PlanSpec &Plan) {
+  bool Ok = true;
+  // Visit keys in a stable order so that diagnostics are deterministic.
+  std::vector<std::string> Keys;
+  for (const auto &KV : O)
+    Keys.push_back(KV.first.str());
+  std::sort(Keys.begin(), Keys.end());
+  for (const std::string &K : Keys) {
+    const llvm::json::Value &V = *O.get(K);
+    std::string Path = Prefix.empty() ? K : Prefix + "." + K;
+    if (AllowPhases && (K == "prefill" || K == "decode")) {
+      const llvm::json::Object *PO = V.getAsObject();
+      if (!PO) {
+        R.error(Loc.valueLoc(Path), "'" + K + "' must be an object of plan keys");
+        Ok = false;
+        continue;
+      }
+      PhaseObjs[K == "prefill" ? 0 : 1] = PO;
+      continue;
+    }
+    if (AllowPhases && K == "name") {
+      if (auto S = V.getAsString())
+        Plan.Name = S->str();
+      else {
+        R.error(Loc.valueLoc(Path), "'name' must be a string");
+        Ok = false;
+      }
+      continue;
+    }
+    if (!llvm::is_contained(PlanKeys, StringRef(K))) {
+      llvm::SmallVector<StringRef, 12> Known(std::begin(PlanKeys), std::end(PlanKeys));
+      if (AllowPhases) {
+        Known.push_back("prefill");
+        Known.push_back("decode");
+        Known.push_back("name");
+      }
+      R.unknown(Loc.keyLoc(Path), "plan key", K, Known);
+      Ok = false;
+      continue;
+    }
+    auto PV = fromJSON(R, Loc, Path, V);
+    if (!PV) {
+      Ok = false;
+      continue;
+    }
+    for (int I = 0; I < 2; ++I)
+      if (Both[I])
+        applyKey(R, *Both[I], K, *PV);
+  }
+  return Ok;
+}
+
+std::optional<PlanSpec> ssc::loadPlanJSON(StringRef Path, DiagnosticEngine &Diags) {
+  unsigned ErrorsBefore = Diags.getNumErrors();
+  unsigned Buf = loadFileBuffer(Path, Diags);
+  if (!Buf)
+    return std::nullopt;
+  std::optional<llvm::json::Value> Root = parseJSONBuffer(Buf, Diags);
+  if (!Root)
+    return std::nullopt;
+  StringRef Text = Diags.getSourceMgr().getMemoryBuffer(Buf)->getBuffer();
+  JSONLocator Loc(Text);
+  Reader R(Diags);
+  const llvm::json::Object *O = Root->getAsObject();
+  if (!O) {
+    R.error(Loc.valueLoc(""), "a plan file holds one JSON object, as in "
+                              "{\"tp\": 8, \"ep\": 8}");
+    return std::nullopt;
+  }
+  PlanSpec Plan;
+  Plan.Name = llvm::sys::path::stem(Path).str();
+  Plan.Loc = Loc.valueLoc("");
+  PhasePlan *Both[2] = {&Plan.Prefill, &Plan.Decode};
+  const llvm::json::Object *Phases[2] = {nullptr, nullptr};
+  readJSONObject(R, Loc, *O, "", Both, true, Phases, Plan);
+  for (int I = 0; I < 2; ++I) {
+    if (!Phases[I])
+      continue;
+    PhasePlan *One[2] = {I == 0 ? &Plan.Prefill : nullptr,
+                         I == 1 ? &Plan.Decode : nullptr};
+    readJSONObject(R, Loc, *Phases[I], I == 0 ? "prefill" : "decode", One, false,
+                   nullptr, Plan);
+  }
+  if (Diags.getNumErrors() != ErrorsBefore)
+    return std::nullopt;
+  return Plan;
+}
+
+//===----------------------------------------------------------------------===//
+// Checking a plan against a model and a target
+//===----------------------------------------------------------------------===//
+
+namespace {
+class PlanChecker {
+public:
+  PlanChecker(const ModelSpec &M, const PlanSpec &Plan, const Target *T,
+              DiagnosticEngine &Diags)
+      : M(M), Plan(Plan), T(T), Diags(Diags) {}
+
+  /// Checks both phases, then reports: a problem found in both phases (a key
+  /// written once for both) is reported once; one found in a single phase
+  /// says which.
+  bool run() {
+    check(Phase::Prefill);
+    check(Phase::Decode);
+    for (const Problem &P : Problems) {
+      if (P.Phases == 0)
+        continue;
+      std::string Prefix = P.Phases == 3 ? ""
+                           : P.Phases == 1 ? "in the prefill plan: "
+                                           : "in the decode plan: ";
+      Diags.error(P.Loc, Prefix + P.Msg);
+      if (P.NoteLoc.isValid())
+        Diags.note(P.NoteLoc, P.Note);
+    }
+    return Problems.empty();
+  }
+
+private:
+  struct Problem {
+    SMLoc Loc;
+    std::string Msg;
+    SMLoc NoteLoc;
+    std::string Note;
+    unsigned Phases = 0; // bit 0: prefill, bit 1: decode
+  };
+  const ModelSpec &M;
+  const PlanSpec &Plan;
+  const Target *T;
+  DiagnosticEngine &Diags;
+  std::vector<Problem> Problems;
+  Phase Current = Phase::Prefill;
+
+  void error(SMLoc Loc, const std::string &Msg, SMLoc NoteLoc = SMLoc(),
+             const std::string &Note = "") {
+    SMLoc At = Loc.isValid() ? Loc : Plan.Loc;
+    unsigned Bit = Current == Phase::Prefill ? 1 : 2;
+    for (Problem &P : Problems)
+      if (P.Loc.getPointer() == At.getPointer() && P.Msg == Msg) {
+        P.Phases |= Bit;
+        return;
+      }
+    Problems.push_back({At, Msg, NoteLoc, Note, Bit});
+  }
+
+  void check(Phase Ph) {
+    Current = Ph;
+    const PhasePlan &P = Plan.phase(Ph);
+    std::vector<bool> Seen(M.LayerKinds.size(), false);
+    for (unsigned K : M.Layers) {
+      if (Seen[K])
+        continue;
+      Seen[K] = true;
+      checkLayer(P, M.LayerKinds[K]);
+    }
+
+    bool HasMoe = M.hasMoe();
+    if (P.EP > 1 && !HasMoe)
+      error(P.EPLoc, "ep=" + std::to_string(P.EP) + ", but model '" + M.Name +
+                         "' has no MoE layers");
+    if (HasMoe) {
+      int64_t Group = P.moeGroup(), ETP = P.effectiveETP();
+      if (Group % (P.EP * ETP) != 0) {
+        std::string Msg = "ep=" + std::to_string(P.EP) + " x etp=" +
+                          std::to_string(ETP) + " does not divide the " +
+                          std::to_string(Group) + " GPUs of the MoE group";
+        if (!P.attentionDP() && P.DP > 1)
+          Msg += " (tp*sp; attention_dp = true spreads experts over the dp "
+                 "replicas)";
+        error(P.EPLoc.isValid() ? P.EPLoc : P.ETPLoc, Msg);
+      }
+    }
+
+    int64_t NumLayers = static_cast<int64_t>(M.numLayers());
+    if (P.PP > NumLayers)
+      error(P.PPLoc, "pp=" + std::to_string(P.PP) + " is more than the " +
+                         std::to_string(NumLayers) + " layers of model '" +
+                         M.Name + "'");
+    if (!P.Stages.empty()) {
+      if (static_cast<int64_t>(P.Stages.size()) != P.PP)
+        error(P.StagesLoc, std::to_string(P.Stages.size()) +
+                               " stages are listed, but pp=" + std::to_string(P.PP));
+      int64_t Sum = 0;
+      for (int64_t S : P.Stages)
+        Sum += S;
+      if (Sum != NumLayers)
+        error(P.StagesLoc, "the stages hold " + std::to_string(Sum) +
+                               " layers, but model '" + M.Name + "' has " +
+                               std::to_string(NumLayers));
+    }
+    if (T && P.world() != T->Count)
+      error(SMLoc(), "the plan uses " + std::to_string(P.world()) +
+                         " GPUs (tp*sp*pp*dp = " + std::to_string(P.TP) + "*" +
+                         std::to_string(P.SP) + "*" + std::to_string(P.PP) + "*" +
+                         std::to_string(P.DP) + "), but target " + T->str() +
+                         " has " + std::to_string(T->Count));
+  }
+
+  void checkLayer(const PhasePlan &P, const LayerSpec &L) {
+    const AttentionSpec &A = L.Attn;
+    std::string TP = "tp=" + std::to_string(P.TP);
+    if (A.Heads % P.TP != 0)
+      error(P.TPLoc, TP + " does not divide the " + std::to_string(A.Heads) +
+                         " attention heads of layer '" + L.Name + "'",
+            A.HeadsLoc, "heads given here");
+    else if (!A.isMLA() && A.KvHeads % P.TP != 0 && P.TP % A.KvHeads != 0)
+      error(P.TPLoc, TP + " and the " + std::to_string(A.KvHeads) +
+                         " KV heads of layer '" + L.Name + "' divide neither way",
+            A.KvHeadsLoc.isValid() ? A.KvHeadsLoc : A.Loc, "KV heads given here");
+    if (L.Mlp && L.Mlp->Intermediate % P.TP != 0)
+      error(P.TPLoc, TP + " does not divide the MLP intermediate size " +
+                         std::to_string(L.Mlp->Intermediate) + " of layer '" +
+                         L.Name + "'",
+            L.Mlp->Loc, "mlp given here");
+    if (L.Moe) {
+      const MoeSpec &E = *L.Moe;
+      if (E.Experts % P.EP != 0)
+        error(P.EPLoc, "ep=" + std::to_string(P.EP) + " does not divide the " +
+                           std::to_string(E.Experts) + " experts of layer '" +
+                           L.Name + "'",
+              E.ExpertsLoc, "experts given here");
+      int64_t ETP = P.effectiveETP();
+      if (E.Expert.Intermediate % ETP != 0)
+        error(P.ETPLoc.isValid() ? P.ETPLoc : P.TPLoc,
+              "etp=" + std::to_string(ETP) +
+                  " does not divide the expert intermediate size " +
+                  std::to_string(E.Expert.Intermediate) + " of layer '" + L.Name +
+                  "'");
+    }
+  }
+};
+} // namespace
+
+bool ssc::checkPlan(const ModelSpec &M, const PlanSpec &Plan, const Target *T,
+                    DiagnosticEngine &Diags) {
+  return PlanChecker(M, Plan, T, Diags).run();
+}

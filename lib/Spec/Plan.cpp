@@ -1,0 +1,38 @@
+//===- Plan.cpp - Parallel plans ------------------------------------------===//
+
+#include "ssc/Spec/Plan.h"
+
+using namespace ssc;
+
+llvm::StringRef ssc::phaseName(Phase P) {
+  return P == Phase::Prefill ? "prefill" : "decode";
+}
+
+llvm::StringRef ssc::overlapName(OverlapMode M) {
+  switch (M) {
+  case OverlapMode::None: return "none";
+  case OverlapMode::Comm: return "comm";
+  case OverlapMode::TwoBatch: return "tbo";
+  }
+  return "?";
+}
+
+std::string PhasePlan::str() const {
+  std::string S = "tp=" + std::to_string(TP);
+  auto Add = [&](const char *Name, int64_t V, int64_t Default) {
+    if (V != Default)
+      S += std::string(" ") + Name + "=" + std::to_string(V);
+  };
+  Add("sp", SP, 1);
+  Add("pp", PP, 1);
+  Add("dp", DP, 1);
+  Add("ep", EP, 1);
+  if (EP > 1)
+    Add("etp", effectiveETP(), 1);
+  if (attentionDP() && DP > 1)
+    S += " attention_dp";
+  Add("micro_batches", MicroBatches, 1);
+  if (Overlap != OverlapMode::None)
+    S += " overlap=" + overlapName(Overlap).str();
+  return S;
+}

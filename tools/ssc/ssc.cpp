@@ -1,0 +1,188 @@
+//===- ssc.cpp - The ssc driver ---------------------------------------------===//
+//
+// A thin driver: parse the command line, load and check the inputs, run what
+// --emit asks for and print it. All work lives in the libraries.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ssc/AST/ASTPrinter.h"
+#include "ssc/Sema/Sema.h"
+#include "ssc/Spec/SpecPrinter.h"
+#include "ssc/Support/DataPaths.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace llvm;
+using namespace ssc;
+
+namespace {
+
+enum class EmitKind { AST, Model };
+
+cl::OptionCategory SSCCategory("ssc options");
+
+cl::opt<std::string> InputFile(cl::Positional, cl::desc("<input .arch file>"),
+                               cl::cat(SSCCategory));
+
+cl::opt<EmitKind> Emit(
+    "emit", cl::desc("What to print"), cl::init(EmitKind::AST),
+    cl::values(clEnumValN(EmitKind::AST, "ast",
+                          "the input, checked and normalized, in the language"),
+               clEnumValN(EmitKind::Model, "model",
+                          "the checked model with every default explicit")),
+    cl::cat(SSCCategory));
+
+cl::opt<std::string> TargetName("target",
+                                cl::desc("GPUs to run on, e.g. h100x16 or "
+                                         "gb200-nvl72x72"),
+                                cl::value_desc("gpu[xN]"), cl::cat(SSCCategory));
+
+cl::opt<std::string> PlanOpt("plan",
+                             cl::desc("Parallel plan: a .json file, an .arch "
+                                      "file with one plan, or a plan's name"),
+                             cl::value_desc("plan"), cl::cat(SSCCategory));
+
+cl::opt<std::string> ModelName("model",
+                               cl::desc("Model to use when the input defines "
+                                        "several"),
+                               cl::value_desc("name"), cl::cat(SSCCategory));
+
+cl::list<std::string> ImportDirs("I", cl::desc("Directory searched by import"),
+                                 cl::value_desc("dir"), cl::Prefix,
+                                 cl::cat(SSCCategory));
+
+cl::opt<std::string> CatalogPath("catalog",
+                                 cl::desc("GPU catalog to load (default: "
+                                          "targets/gpus.arch in the data "
+                                          "directory; 'none' for no catalog)"),
+                                 cl::value_desc("file"), cl::cat(SSCCategory));
+
+cl::opt<bool> WarningsAsErrors("Werror", cl::desc("Treat warnings as errors"),
+                               cl::cat(SSCCategory));
+cl::opt<bool> NoWarnings("w", cl::desc("Suppress warnings"), cl::cat(SSCCategory));
+
+void printVersion(raw_ostream &OS) {
+  OS << "ssc version " << SSC_VERSION << "\n"
+     << "  data directory: " << getDataDir() << "\n";
+}
+
+} // namespace
+
+/// The plan named by --plan, or the input's only plan, or none.
+static bool selectPlan(const Program &P, DiagnosticEngine &Diags,
+                       std::optional<PlanSpec> &Out) {
+  if (PlanOpt.empty()) {
+    if (P.InputPlans.size() == 1)
+      Out = *P.InputPlans.front();
+    return true;
+  }
+  StringRef Spec = PlanOpt;
+  if (Spec.ends_with(".json")) {
+    Out = loadPlanJSON(Spec, Diags);
+    return Out.has_value();
+  }
+  if (Spec.ends_with(".arch")) {
+    SemaOptions Opts;
+    std::unique_ptr<Program> PlanFile = analyze({Spec.str()}, Diags, Opts);
+    if (!PlanFile)
+      return false;
+    if (PlanFile->InputPlans.size() != 1) {
+      Diags.error("'" + Spec + "' must define exactly one plan; it defines " +
+                  std::to_string(PlanFile->InputPlans.size()));
+      return false;
+    }
+    Out = *PlanFile->InputPlans.front();
+    return true;
+  }
+  if (const PlanSpec *Named = P.findPlan(Spec)) {
+    Out = *Named;
+    return true;
+  }
+  Diags.error("unknown plan '" + Spec +
+              "'; give a .json or .arch file or the name of a plan in the input");
+  return false;
+}
+
+static const ModelSpec *selectModel(const Program &P, DiagnosticEngine &Diags) {
+  if (!ModelName.empty()) {
+    if (const ModelSpec *M = P.findModel(ModelName))
+      return M;
+    Diags.error("no model named '" + ModelName + "' in the input");
+    return nullptr;
+  }
+  if (P.InputModels.empty())
+    return nullptr;
+  if (P.InputModels.size() > 1) {
+    Diags.error("the input defines " + std::to_string(P.InputModels.size()) +
+                " models; choose one with --model");
+    return nullptr;
+  }
+  return P.InputModels.front();
+}
+
+int main(int argc, char **argv) {
+  InitLLVM X(argc, argv);
+  cl::HideUnrelatedOptions(SSCCategory);
+  cl::SetVersionPrinter(printVersion);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "ssc: a compiler for LLM architectures\n\n"
+                              "  ssc FILE.arch [--target gpuxN] [--plan P] "
+                              "[--emit=...]\n");
+
+  SourceMgr SM;
+  DiagnosticEngine Diags(SM);
+  Diags.setWarningsAsErrors(WarningsAsErrors);
+  Diags.setSuppressWarnings(NoWarnings);
+
+  if (InputFile.empty()) {
+    Diags.error("no input file; run 'ssc --help' for usage");
+    return 1;
+  }
+
+  SemaOptions Opts;
+  Opts.ImportDirs.assign(ImportDirs.begin(), ImportDirs.end());
+  if (CatalogPath.empty())
+    Opts.CatalogPath = dataPath("targets/gpus.arch");
+  else if (CatalogPath != "none")
+    Opts.CatalogPath = CatalogPath;
+
+  std::unique_ptr<Program> P = analyze({InputFile}, Diags, Opts);
+  if (!P)
+    return 1;
+
+  const ModelSpec *M = selectModel(*P, Diags);
+  std::optional<PlanSpec> Plan;
+  if (Diags.hasErrors() || !selectPlan(*P, Diags, Plan))
+    return 1;
+  std::optional<Target> T;
+  if (!TargetName.empty()) {
+    T.emplace();
+    if (!resolveTarget(*P, TargetName, *T, Diags))
+      return 1;
+  }
+  if (Plan && M && !checkPlan(*M, *Plan, T ? &*T : nullptr, Diags))
+    return 1;
+
+  switch (Emit) {
+  case EmitKind::AST:
+    for (size_t FI : P->InputFiles)
+      ast::print(*P->Files[FI], outs());
+    break;
+  case EmitKind::Model:
+    if (!M) {
+      Diags.error("the input defines no model");
+      return 1;
+    }
+    printModel(*M, outs());
+    if (Plan) {
+      outs() << "\n";
+      printPlan(*Plan, outs());
+    }
+    break;
+  }
+  return Diags.hasErrors() ? 1 : 0;
+}
