@@ -61,7 +61,7 @@ static const StringRef AttnOptions[] = {
 static const StringRef MlpKinds[] = {"swiglu", "geglu", "gelu", "relu"};
 static const StringRef ModelProperties[] = {"hidden", "vocab",  "context",
                                             "tie_embeddings", "layers", "mtp",
-                                            "source", "dtype"};
+                                            "source", "dtype", "expert_dtype"};
 static const StringRef LayerClauses[] = {"attn", "mlp", "moe", "norm"};
 
 /// The clauses a layer is made of.
@@ -845,6 +845,11 @@ std::optional<ModelSpec> ModelBuilder::build() {
   if (const PropertyStmt *P = Get("dtype")) {
     if (auto W = R.getWord(P->getValue(), "dtype", dtypeSpellings()))
       M.WeightType = *parseDType(*W);
+  }
+  M.ExpertWeightType = M.WeightType;
+  if (const PropertyStmt *P = Get("expert_dtype")) {
+    if (auto W = R.getWord(P->getValue(), "expert_dtype", dtypeSpellings()))
+      M.ExpertWeightType = *parseDType(*W);
   }
 
   // Layer kinds, in declaration order.

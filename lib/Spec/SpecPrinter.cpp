@@ -150,6 +150,8 @@ void ssc::printModel(const ModelSpec &M, llvm::raw_ostream &OS) {
   OS << "  context = " << M.MaxContext << ";\n";
   OS << "  tie_embeddings = " << (M.TieEmbeddings ? "true" : "false") << ";\n";
   OS << "  dtype = " << dtypeName(M.WeightType) << ";\n";
+  if (M.ExpertWeightType != M.WeightType)
+    OS << "  expert_dtype = " << dtypeName(M.ExpertWeightType) << ";\n";
   for (const LayerSpec &L : M.LayerKinds) {
     OS << "\n  layer " << L.Name << " {\n";
     printLayerClauses(L, OS, 4);

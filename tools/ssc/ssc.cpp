@@ -5,6 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Commands.h"
+
 #include "ssc/AST/ASTPrinter.h"
 #include "ssc/Sema/Sema.h"
 #include "ssc/Spec/SpecPrinter.h"
@@ -19,11 +21,16 @@
 using namespace llvm;
 using namespace ssc;
 
+cl::OptionCategory &ssc::driver::category() {
+  static cl::OptionCategory C("ssc options");
+  return C;
+}
+
 namespace {
 
 enum class EmitKind { AST, Model };
 
-cl::OptionCategory SSCCategory("ssc options");
+cl::OptionCategory &SSCCategory = driver::category();
 
 cl::opt<std::string> InputFile(cl::Positional, cl::desc("<input .arch file>"),
                                cl::cat(SSCCategory));
@@ -53,17 +60,20 @@ cl::opt<std::string> ModelName("model",
 
 cl::list<std::string> ImportDirs("I", cl::desc("Directory searched by import"),
                                  cl::value_desc("dir"), cl::Prefix,
-                                 cl::cat(SSCCategory));
+                                 cl::cat(SSCCategory), cl::sub(cl::SubCommand::getAll()));
 
 cl::opt<std::string> CatalogPath("catalog",
                                  cl::desc("GPU catalog to load (default: "
                                           "targets/gpus.arch in the data "
                                           "directory; 'none' for no catalog)"),
-                                 cl::value_desc("file"), cl::cat(SSCCategory));
+                                 cl::value_desc("file"), cl::cat(SSCCategory),
+                                 cl::sub(cl::SubCommand::getAll()));
 
 cl::opt<bool> WarningsAsErrors("Werror", cl::desc("Treat warnings as errors"),
-                               cl::cat(SSCCategory));
-cl::opt<bool> NoWarnings("w", cl::desc("Suppress warnings"), cl::cat(SSCCategory));
+                               cl::cat(SSCCategory),
+                               cl::sub(cl::SubCommand::getAll()));
+cl::opt<bool> NoWarnings("w", cl::desc("Suppress warnings"), cl::cat(SSCCategory),
+                         cl::sub(cl::SubCommand::getAll()));
 
 void printVersion(raw_ostream &OS) {
   OS << "ssc version " << SSC_VERSION << "\n"
@@ -71,6 +81,21 @@ void printVersion(raw_ostream &OS) {
 }
 
 } // namespace
+
+SemaOptions ssc::driver::semaOptions() {
+  SemaOptions Opts;
+  Opts.ImportDirs.assign(ImportDirs.begin(), ImportDirs.end());
+  if (CatalogPath.empty())
+    Opts.CatalogPath = dataPath("targets/gpus.arch");
+  else if (CatalogPath != "none")
+    Opts.CatalogPath = CatalogPath;
+  return Opts;
+}
+
+/// Subcommands: `ssc NAME ...`. Each lives in its own <Name>Command.cpp.
+static const driver::Subcommand Subcommands[] = {
+    {nullptr, nullptr},
+};
 
 /// The plan named by --plan, or the input's only plan, or none.
 static bool selectPlan(const Program &P, DiagnosticEngine &Diags,
@@ -133,6 +158,10 @@ int main(int argc, char **argv) {
                               "  ssc FILE.arch [--target gpuxN] [--plan P] "
                               "[--emit=...]\n");
 
+  for (const driver::Subcommand &S : Subcommands)
+    if (S.Cmd && *S.Cmd)
+      return S.Run();
+
   SourceMgr SM;
   DiagnosticEngine Diags(SM);
   Diags.setWarningsAsErrors(WarningsAsErrors);
@@ -143,14 +172,7 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  SemaOptions Opts;
-  Opts.ImportDirs.assign(ImportDirs.begin(), ImportDirs.end());
-  if (CatalogPath.empty())
-    Opts.CatalogPath = dataPath("targets/gpus.arch");
-  else if (CatalogPath != "none")
-    Opts.CatalogPath = CatalogPath;
-
-  std::unique_ptr<Program> P = analyze({InputFile}, Diags, Opts);
+  std::unique_ptr<Program> P = analyze({InputFile}, Diags, driver::semaOptions());
   if (!P)
     return 1;
 

@@ -184,6 +184,7 @@ struct ModelSpec {
   llvm::SMLoc MaxContextLoc;
   bool TieEmbeddings = false;
   DType WeightType = DType::BF16; // the released checkpoint's weights
+  DType ExpertWeightType = DType::BF16; // routed experts' weights (gpt-oss: fp4)
 
   std::vector<LayerSpec> LayerKinds;
   StackPattern Stack;

@@ -1,0 +1,36 @@
+//===- Commands.h - ssc's subcommands ---------------------------*- C++ -*-===//
+//
+// `ssc FILE ...` compiles a model (ssc.cpp). Other jobs are subcommands, each
+// in its own file with its own llvm::cl::SubCommand and options:
+//
+//   ssc import-hf config.json        ImportHFCommand.cpp
+//
+// A subcommand file defines `llvm::cl::SubCommand <Name>Cmd` and
+// `int run<Name>()`, and registers itself in the table in ssc.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSC_TOOLS_SSC_COMMANDS_H
+#define SSC_TOOLS_SSC_COMMANDS_H
+
+#include "ssc/Sema/Sema.h"
+
+#include "llvm/Support/CommandLine.h"
+
+namespace ssc::driver {
+
+/// The options category every ssc option belongs to (the rest of LLVM's
+/// options are hidden from --help).
+llvm::cl::OptionCategory &category();
+
+/// Sema options from the shared -I and --catalog flags.
+SemaOptions semaOptions();
+
+struct Subcommand {
+  llvm::cl::SubCommand *Cmd;
+  int (*Run)();
+};
+
+} // namespace ssc::driver
+
+#endif // SSC_TOOLS_SSC_COMMANDS_H
