@@ -26,7 +26,7 @@ namespace {
 
 const StringRef PlanKeys[] = {"tp", "pp", "dp", "ep", "etp", "sp",
                               "attention_dp", "micro_batches", "overlap",
-                              "stages"};
+                              "stages", "seq_parallel"};
 
 /// A plan key's value, already converted from its source form.
 struct PlanValue {
@@ -75,6 +75,13 @@ void applyKey(Reader &R, PhasePlan &P, StringRef Key, const PlanValue &V) {
     }
     P.AttentionDP = V.B ? 1 : 0;
     P.AttentionDPLoc = V.Loc;
+  } else if (Key == "seq_parallel") {
+    if (V.K != PlanValue::Bool) {
+      R.error(V.Loc, "'seq_parallel' must be true or false");
+      return;
+    }
+    P.SeqParallel = V.B;
+    P.SeqParallelLoc = V.Loc;
   } else if (Key == "overlap") {
     static const StringRef Modes[] = {"none", "comm", "tbo"};
     if (V.K != PlanValue::Word) {

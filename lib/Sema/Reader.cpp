@@ -15,6 +15,9 @@ using namespace ssc::ast;
 
 void Reader::error(llvm::SMLoc Loc, const llvm::Twine &Msg, llvm::SMRange Range) {
   Failed = true;
+  LastWasRepeat = !Reported.emplace(Loc.getPointer(), Msg.str()).second;
+  if (LastWasRepeat)
+    return;
   if (Range.isValid())
     Diags.error(Loc, Msg, Range);
   else

@@ -15,6 +15,9 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <optional>
+#include <set>
+#include <string>
+#include <utility>
 
 namespace ssc::sema {
 
@@ -33,12 +36,19 @@ public:
   bool failed() const { return Failed; }
   DiagnosticEngine &diags() { return Diags; }
 
+  /// Reports an error. The same value can be checked more than once (a plan
+  /// key written once for both phases, a clause shared by several layers);
+  /// an error already reported at the same place with the same message is
+  /// not reported again, and neither are its notes.
   void error(llvm::SMLoc Loc, const llvm::Twine &Msg,
              llvm::SMRange Range = llvm::SMRange());
   void error(const ast::Value &V, const llvm::Twine &Msg) {
     error(V.getLoc(), Msg, V.getRange());
   }
-  void note(llvm::SMLoc Loc, const llvm::Twine &Msg) { Diags.note(Loc, Msg); }
+  void note(llvm::SMLoc Loc, const llvm::Twine &Msg) {
+    if (!LastWasRepeat)
+      Diags.note(Loc, Msg);
+  }
   void warning(llvm::SMLoc Loc, const llvm::Twine &Msg) { Diags.warning(Loc, Msg); }
 
   /// An integer in [Min, Max]; \p What names the quantity in messages.
@@ -76,6 +86,8 @@ public:
 private:
   DiagnosticEngine &Diags;
   bool Failed = false;
+  bool LastWasRepeat = false;
+  std::set<std::pair<const char *, std::string>> Reported;
 };
 
 } // namespace ssc::sema

@@ -32,6 +32,8 @@ std::string PhasePlan::str() const {
   if (attentionDP() && DP > 1)
     S += " attention_dp";
   Add("micro_batches", MicroBatches, 1);
+  if (SeqParallel)
+    S += " seq_parallel";
   if (Overlap != OverlapMode::None)
     S += " overlap=" + overlapName(Overlap).str();
   return S;

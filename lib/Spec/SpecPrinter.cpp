@@ -201,6 +201,7 @@ static void printPhase(const PhasePlan &P, llvm::raw_ostream &OS, unsigned Inden
   Line("overlap", overlapName(P.Overlap).str());
   if (!P.Stages.empty()) {
     std::string S = "[";
+  Line("seq_parallel", P.SeqParallel ? "true" : "false");
     for (size_t I = 0; I < P.Stages.size(); ++I)
       S += (I ? ", " : "") + std::to_string(P.Stages[I]);
     Line("stages", S + "]");

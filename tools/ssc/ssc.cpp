@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Commands.h"
+#include "Pipeline.h"
 
 #include "ssc/AST/ASTPrinter.h"
 #include "ssc/Sema/Sema.h"
@@ -28,7 +29,8 @@ cl::OptionCategory &ssc::driver::category() {
 
 namespace {
 
-enum class EmitKind { AST, Model };
+enum class EmitKind { AST, Model, IR, Kernels };
+enum class OutputFormat { Text, JSON, CSV };
 
 cl::OptionCategory &SSCCategory = driver::category();
 
@@ -40,7 +42,17 @@ cl::opt<EmitKind> Emit(
     cl::values(clEnumValN(EmitKind::AST, "ast",
                           "the input, checked and normalized, in the language"),
                clEnumValN(EmitKind::Model, "model",
-                          "the checked model with every default explicit")),
+                          "the checked model with every default explicit"),
+               clEnumValN(EmitKind::IR, "ir", "the IR after the pass pipeline"),
+               clEnumValN(EmitKind::Kernels, "kernels",
+                          "one kernel per line, per device class")),
+    cl::cat(SSCCategory));
+
+cl::opt<OutputFormat> Format(
+    "format", cl::desc("Output format of --emit"), cl::init(OutputFormat::Text),
+    cl::values(clEnumValN(OutputFormat::Text, "text", "for people (default)"),
+               clEnumValN(OutputFormat::JSON, "json", "one JSON document"),
+               clEnumValN(OutputFormat::CSV, "csv", "comma-separated rows")),
     cl::cat(SSCCategory));
 
 cl::opt<std::string> TargetName("target",
@@ -167,6 +179,10 @@ int main(int argc, char **argv) {
   Diags.setWarningsAsErrors(WarningsAsErrors);
   Diags.setSuppressWarnings(NoWarnings);
 
+  if (driver::listPassesRequested()) {
+    driver::listPasses();
+    return 0;
+  }
   if (InputFile.empty()) {
     Diags.error("no input file; run 'ssc --help' for usage");
     return 1;
@@ -195,11 +211,30 @@ int main(int argc, char **argv) {
       ast::print(*P->Files[FI], outs());
     break;
   case EmitKind::Model:
+  bool JSON = Format == OutputFormat::JSON;
+  if (Format == OutputFormat::CSV && (Emit == EmitKind::IR || Emit == EmitKind::Kernels ||
+                                      Emit == EmitKind::AST || Emit == EmitKind::Model)) {
+    Diags.error("--format=csv is not available for this --emit");
+    return 1;
+  }
+  if (Emit == EmitKind::IR || Emit == EmitKind::Kernels) {
+    if (!M) {
+      Diags.error("the input defines no model");
+      return 1;
+    }
+    driver::CompileInputs In{*P, *M, Plan, T, Diags};
+    return Emit == EmitKind::IR ? driver::emitIR(In, JSON)
+                                : driver::emitKernels(In, JSON);
+  }
+
     if (!M) {
       Diags.error("the input defines no model");
       return 1;
     }
     printModel(*M, outs());
+  case EmitKind::IR:
+  case EmitKind::Kernels:
+    break;
     if (Plan) {
       outs() << "\n";
       printPlan(*Plan, outs());

@@ -49,10 +49,14 @@ struct PhasePlan {
   int AttentionDP = -1; // -1: derived (on when ep exceeds the tp*sp group)
   int64_t MicroBatches = 1;
   OverlapMode Overlap = OverlapMode::None;
+  /// Megatron-style sequence parallelism inside the TP group: norms and
+  /// residual adds run on 1/tp of the tokens, and each all-reduce becomes a
+  /// reduce-scatter plus an all-gather.
+  bool SeqParallel = false;
   std::vector<int64_t> Stages; // layers per pipeline stage; empty: even split
 
   llvm::SMLoc TPLoc, PPLoc, DPLoc, EPLoc, SPLoc, ETPLoc, AttentionDPLoc,
-      MicroBatchesLoc, StagesLoc;
+      MicroBatchesLoc, StagesLoc, SeqParallelLoc;
 
   int64_t world() const { return TP * SP * PP * DP; }
   bool attentionDP() const {

@@ -1,0 +1,523 @@
+//===- Shard.cpp - Apply the parallel plan ---------------------------------===//
+//
+// Turns the single-device tensor ops into what one device of each pipeline
+// stage runs, and inserts the collectives that parallelism needs:
+//
+//  TP  column-split projections (q/k/v, gate/up, kv_b, lm_head), row-split
+//      outputs (o, down) followed by an all-reduce (a reduce-scatter and an
+//      all-gather with seq_parallel); vocab-split embedding; replicated
+//      norms, routers and MLA down-projections. KV heads fewer than tp are
+//      replicated.
+//  SP  context parallelism: prefill splits each sequence's tokens and
+//      exchanges K/V (all-gather); decode splits the KV cache and gathers
+//      the partial attention outputs.
+//  EP  experts spread over the MoE group (docs/language.md, Plan.h): each
+//      device routes its share of the tokens, dispatches them with an
+//      all-to-all, runs its experts, and combines the results back.
+//  PP  layers assigned to stages; activations sent between stages.
+//  DP  replicas: nothing to communicate in inference.
+//
+// Every op records how many devices run it (Devices) and how many of those
+// compute the same values (Redundancy); every collective records its group,
+// participants, payload and the link level it crosses.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ssc/Passes/Pass.h"
+
+#include <cmath>
+
+using namespace ssc;
+using namespace ssc::ir;
+
+namespace {
+
+class ShardPass : public Pass {
+public:
+  llvm::StringRef getName() const override { return "shard"; }
+  bool run(Module &M, DiagnosticEngine &Diags) override;
+
+private:
+  // Plan degrees.
+  int64_t TP = 1, SP = 1, PP = 1, DP = 1, EP = 1, ETP = 1, EDP = 1, MoeGroup = 1;
+  int64_t Replicas = 1; // DP replicas inside one MoE group
+  bool Prefill = false;
+  int64_t Domain = 1;
+  double ActBytes = 2;
+  const Module *Mod = nullptr;
+  std::vector<Op> Out;
+  bool SeqSharded = false; // Megatron-SP: activations split by tokens
+
+  /// Scale of per-token sizes on one device for the dense part: context
+  /// parallelism splits a prefill's tokens; decode keeps every token on every
+  /// SP rank (they split the KV instead).
+  double tokenScale() const { return Prefill ? 1.0 / SP : 1.0; }
+  int64_t cpRedundancy() const { return Prefill ? 1 : SP; }
+
+  Link linkFor(int64_t Extent) const {
+    return Extent <= Domain ? Link::ScaleUp : Link::ScaleOut;
+  }
+  int64_t domainsFor(int64_t Extent) const {
+    return Extent <= Domain ? 1 : (Extent + Domain - 1) / Domain;
+  }
+
+  Op &push(const Op &O) {
+    Out.push_back(O);
+    return Out.back();
+  }
+  Op &collective(const Op &At, OpKind K, Role R, Group G, int64_t Participants,
+                 int64_t Extent, const ssc::ir::Extent &Bytes);
+  void shardDense(Op O);
+  void shardMoe(Op O);
+  void allGatherIfSeqSharded(const Op &At);
+  void afterRowParallel(const Op &At, const ssc::ir::Extent &Tokens);
+  bool isMoeOp(const Op &O) const;
+};
+
+} // namespace
+
+Op &ShardPass::collective(const Op &At, OpKind K, Role R, Group G,
+                          int64_t Participants, int64_t Extent,
+                          const ssc::ir::Extent &Bytes) {
+  Op C;
+  C.Kind = K;
+  C.R = R;
+  C.Layer = At.Layer;
+  C.LayerKind = At.LayerKind;
+  C.Stage = At.Stage;
+  C.Mtp = At.Mtp;
+  C.G = G;
+  C.Participants = Participants;
+  C.L = linkFor(Extent);
+  C.Domains = domainsFor(Extent);
+  C.Bytes = Bytes;
+  C.Devices = At.Devices;
+  C.ActType = At.ActType;
+  C.Tokens = At.Tokens;
+  return push(C);
+}
+
+void ShardPass::allGatherIfSeqSharded(const Op &At) {
+  if (!SeqSharded)
+    return;
+  SeqSharded = false;
+  collective(At, OpKind::AllGather, Role::None, Group::TP, TP, TP,
+             Extent::tokens(tokenScale() * Mod->Model.Hidden * ActBytes));
+}
+
+void ShardPass::afterRowParallel(const Op &At, const ssc::ir::Extent &Tokens) {
+  if (TP == 1)
+    return;
+  ssc::ir::Extent Bytes = Tokens.scaled(Mod->Model.Hidden * ActBytes);
+  if (Mod->Plan.SeqParallel) {
+    collective(At, OpKind::ReduceScatter, Role::None, Group::TP, TP, TP, Bytes);
+    SeqSharded = true;
+  } else {
+    collective(At, OpKind::AllReduce, Role::None, Group::TP, TP, TP, Bytes);
+  }
+}
+
+bool ShardPass::isMoeOp(const Op &O) const {
+  if (O.Layer < 0)
+    return false;
+  const LayerSpec &L = Mod->Model.LayerKinds[O.LayerKind];
+  if (!L.isMoe())
+    return false;
+  switch (O.R) {
+  case Role::Router:
+  case Role::ExpertGateUp:
+  case Role::ExpertDown:
+  case Role::Combine:
+  case Role::SharedGateUp:
+  case Role::SharedDown:
+  case Role::SharedGate:
+    return true;
+  case Role::Act:
+  case Role::ExpertAct:
+    return true; // the activation of routed or shared experts
+  default:
+    return false;
+  }
+}
+
+void ShardPass::shardDense(Op O) {
+  double Scale = tokenScale();
+  O.Tokens = O.Tokens.scaled(Scale);
+  O.Redundancy = cpRedundancy();
+  auto Replicate = [&](Op &X) {
+    X.How = TP > 1 ? Split::Replicated : Split::None;
+    X.Redundancy *= TP;
+  };
+
+  switch (O.Kind) {
+  case OpKind::Embedding:
+    if (TP > 1) {
+      O.Out = (O.Out + TP - 1) / TP;
+      O.How = Split::Vocab;
+    }
+    push(O);
+    if (TP > 1)
+      collective(O, OpKind::AllReduce, Role::Embed, Group::TP, TP, TP,
+                 O.Tokens.scaled(Mod->Model.Hidden * ActBytes));
+    return;
+
+  case OpKind::Norm:
+  case OpKind::Residual:
+    if (O.R == Role::QkNorm) {
+      O.In /= TP;
+      O.How = TP > 1 ? Split::Heads : Split::None;
+      push(O);
+      return;
+    }
+    if (SeqSharded) {
+      O.Tokens = O.Tokens.scaled(1.0 / TP);
+      O.How = Split::Row;
+    } else {
+      Replicate(O);
+    }
+    push(O);
+    return;
+
+  case OpKind::Rope:
+  case OpKind::Activation:
+    O.In /= TP;
+    O.Out /= TP;
+    O.How = TP > 1 ? Split::Column : Split::None;
+    push(O);
+    return;
+
+  case OpKind::Attention: {
+    O.Heads /= TP;
+    if (Mod->Model.LayerKinds[O.LayerKind].Attn.isMLA()) {
+      // The latent cache serves all heads: every TP rank keeps all of it.
+      // The plain form reads decompressed K and V of its own heads.
+      if (!O.Latent) {
+        O.KvHeads = O.Heads;
+        O.KvReadPerKey /= TP;
+      }
+    } else {
+      O.KvHeads = std::max<int64_t>(1, O.KvHeads / TP);
+      O.KvElemsPerToken = 2 * O.KvHeads * O.QkDim;
+      O.KvReadPerKey = O.KvElemsPerToken;
+    }
+    O.How = TP > 1 ? Split::Heads : Split::None;
+    O.ContextShards = SP;
+    // Sequences, not tokens: every SP rank sees every sequence.
+    O.Tokens = Extent::seqs();
+    O.Redundancy = 1;
+    push(O);
+    if (SP > 1) {
+      if (Prefill) {
+        // Ring attention: every rank receives every other rank's K/V.
+        double PerToken = static_cast<double>(O.KvElemsPerToken) *
+                          bytesPerElement(O.KvType);
+        collective(O, OpKind::AllGather, Role::ContextExchange, Group::SP, SP,
+                   TP * SP, Extent::allTokens(PerToken));
+      } else {
+        // Partial outputs and their softmax statistics.
+        double PerToken = static_cast<double>(O.Heads * (O.VDim + 1)) * 4.0;
+        collective(O, OpKind::AllGather, Role::ContextExchange, Group::SP, SP,
+                   TP * SP, Extent::tokens(PerToken * SP));
+      }
+    }
+    return;
+  }
+
+  case OpKind::Linear:
+    break;
+  default:
+    push(O);
+    return;
+  }
+
+  // Linear layers.
+  const LayerSpec *L = O.Layer >= 0 ? &Mod->Model.LayerKinds[O.LayerKind] : nullptr;
+  switch (O.R) {
+  case Role::QKV: {
+    allGatherIfSeqSharded(O);
+    const AttentionSpec &A = L->Attn;
+    if (TP > 1 && A.KvHeads < TP) {
+      // Fewer KV heads than ranks: split the queries, replicate K and V.
+      Op Q = O;
+      Q.R = Role::Q;
+      Q.Out = A.Heads / TP * A.HeadDim;
+      Q.How = Split::Column;
+      push(Q);
+      for (Role R : {Role::K, Role::V}) {
+        Op KV = O;
+        KV.R = R;
+        KV.Out = A.HeadDim;
+        KV.How = Split::Replicated;
+        KV.Redundancy *= TP / A.KvHeads;
+        push(KV);
+      }
+      return;
+    }
+    O.Out /= TP;
+    O.How = TP > 1 ? Split::Column : Split::None;
+    push(O);
+    return;
+  }
+  case Role::K:
+  case Role::V: {
+    allGatherIfSeqSharded(O);
+    const AttentionSpec &A = L->Attn;
+    if (TP > 1 && A.KvHeads < TP) {
+      O.Out = A.HeadDim;
+      O.How = Split::Replicated;
+      O.Redundancy *= TP / A.KvHeads;
+    } else {
+      O.Out /= TP;
+      O.How = TP > 1 ? Split::Column : Split::None;
+    }
+    push(O);
+    return;
+  }
+  case Role::Q:
+  case Role::QB:
+  case Role::KVB:
+  case Role::GateUp:
+  case Role::Gate:
+  case Role::Up:
+  case Role::Head:
+    allGatherIfSeqSharded(O);
+    O.Out = (O.Out + TP - 1) / TP;
+    O.How = TP > 1 ? (O.R == Role::Head ? Split::Vocab : Split::Column) : Split::None;
+    push(O);
+    if (O.R == Role::Head && TP > 1)
+      collective(O, OpKind::AllGather, Role::Head, Group::TP, TP, TP,
+                 O.Tokens.scaled(static_cast<double>(O.Out * TP) * ActBytes));
+    return;
+  case Role::QAbsorb:
+  case Role::VAbsorb:
+    O.Groups /= TP;
+    O.How = TP > 1 ? Split::Heads : Split::None;
+    push(O);
+    return;
+  case Role::O:
+  case Role::Down:
+    O.In /= TP;
+    O.How = TP > 1 ? Split::Row : Split::None;
+    push(O);
+    afterRowParallel(O, O.Tokens);
+    return;
+  default:
+    // Down-projections of MLA, the MTP projection: small, replicated.
+    allGatherIfSeqSharded(O);
+    Replicate(O);
+    push(O);
+    return;
+  }
+}
+
+void ShardPass::shardMoe(Op O) {
+  const MoeSpec &X = *Mod->Model.LayerKinds[O.LayerKind].Moe;
+  int64_t Hidden = Mod->Model.Hidden;
+  // Without expert parallelism, experts are tensor-split like an MLP.
+  if (EP == 1) {
+    O.Tokens = O.Tokens.scaled(tokenScale());
+    O.Redundancy = cpRedundancy();
+    switch (O.R) {
+    case Role::ExpertGateUp:
+    case Role::SharedGateUp:
+      O.Out /= ETP;
+      O.How = ETP > 1 ? Split::Column : Split::None;
+      break;
+    case Role::Act:
+    case Role::ExpertAct:
+      O.In /= ETP;
+      O.Out /= ETP;
+      O.How = ETP > 1 ? Split::Column : Split::None;
+      break;
+    case Role::ExpertDown:
+    case Role::SharedDown:
+      O.In /= ETP;
+      O.How = ETP > 1 ? Split::Row : Split::None;
+      break;
+    default: // router, gates, combine: replicated
+      O.How = TP > 1 ? Split::Replicated : Split::None;
+      O.Redundancy *= TP;
+      break;
+    }
+    push(O);
+    // One all-reduce after the layer's last down projection covers routed
+    // and shared experts.
+    bool LastDown = X.SharedExperts > 0 ? O.R == Role::SharedDown && !X.SharedGate
+                                        : O.R == Role::ExpertDown;
+    if (O.R == Role::SharedGate)
+      LastDown = true;
+    if (LastDown)
+      afterRowParallel(O, Extent::tokens(tokenScale()));
+    return;
+  }
+
+  // Expert parallelism. Each device routes and dispatches its share of the
+  // group's tokens (TP ranks of a replica split their identical tokens).
+  double Share = 1.0 / static_cast<double>(TP * SP);
+  O.Redundancy = 1;
+  switch (O.R) {
+  case Role::Router:
+  case Role::SharedGate:
+  case Role::SharedGateUp:
+  case Role::SharedDown:
+  case Role::Combine:
+    O.Tokens = O.Tokens.scaled(Share);
+    if (O.R == Role::Router && O.Kind == OpKind::Linear)
+      allGatherIfSeqSharded(O);
+    push(O);
+    if (O.R == Role::Router && O.Kind == OpKind::TopK) {
+      // Dispatch the (token, expert) pairs to the experts' owners.
+      collective(O, OpKind::AllToAll, Role::Dispatch, Group::EP, EP, EP * ETP,
+                 Extent::tokens(Share * X.TopK * Hidden *
+                                bytesPerElement(Mod->Prec.Dispatch) * ETP));
+    }
+    return;
+  case Role::ExpertGateUp:
+  case Role::ExpertDown: {
+    O.Groups = X.Experts / EP;
+    // Tokens per expert: the group's tokens, split over expert replicas.
+    double GroupTokens = static_cast<double>(Replicas);
+    O.Tokens = Extent::tokens(GroupTokens * X.TopK / X.Experts / EDP);
+    if (O.R == Role::ExpertGateUp) {
+      O.Out /= ETP;
+      O.How = Split::Experts;
+    } else {
+      O.In /= ETP;
+      O.How = Split::Experts;
+    }
+    push(O);
+    if (O.R == Role::ExpertDown) {
+      if (ETP > 1)
+        collective(O, OpKind::AllReduce, Role::None, Group::ETP, ETP, ETP,
+                   O.Tokens.scaled(static_cast<double>(O.Groups * Hidden) * ActBytes));
+      collective(O, OpKind::AllToAll, Role::Combine, Group::EP, EP, EP * ETP,
+                 Extent::tokens(Share * X.TopK * Hidden *
+                                bytesPerElement(Mod->Prec.Combine) * ETP));
+    }
+    return;
+  }
+  case Role::ExpertAct:
+    // The tokens this device's experts received.
+    O.Tokens = Extent::tokens(static_cast<double>(Replicas) * X.TopK *
+                              static_cast<double>(X.Experts / EP) / X.Experts / EDP);
+    O.In /= ETP;
+    O.Out /= ETP;
+    push(O);
+    return;
+  case Role::Act:
+    O.Tokens = O.Tokens.scaled(Share);
+    push(O);
+    return;
+  default:
+    push(O);
+    return;
+  }
+}
+
+bool ShardPass::run(Module &M, DiagnosticEngine &Diags) {
+  for (const Op &O : M.Ops)
+    if (O.dialect() == Dialect::Model || O.dialect() == Dialect::Kernel) {
+      Diags.error("shard runs on tensor ops; run 'expand' and 'decompose' first, "
+                  "and 'lower-kernels' after");
+      return false;
+    }
+  for (const Op &O : M.Ops)
+    if (O.isComm() || O.Devices != 1) {
+      Diags.error("this module is already sharded");
+      return false;
+    }
+
+  const PhasePlan &P = M.Plan;
+  TP = P.TP, SP = P.SP, PP = P.PP, DP = P.DP, EP = P.EP;
+  ETP = P.effectiveETP();
+  MoeGroup = P.moeGroup();
+  EDP = std::max<int64_t>(1, P.expertDP());
+  Replicas = P.attentionDP() ? DP : 1;
+  Prefill = M.W.P == Phase::Prefill;
+  Domain = M.Tgt.Gpu ? M.Tgt.Gpu->ScaleUpGpus : 1;
+  ActBytes = bytesPerElement(M.Prec.Activations);
+  Mod = &M;
+
+  // Defensive: the driver checks plans against the model with locations.
+  for (const LayerSpec &L : M.Model.LayerKinds) {
+    if (L.Attn.Heads % TP != 0 || (L.Mlp && L.Mlp->Intermediate % TP != 0) ||
+        (L.Moe && L.Moe->Experts % EP != 0)) {
+      Diags.error("plan " + P.str() + " does not divide layer '" + L.Name + "'");
+      return false;
+    }
+  }
+
+  // Pipeline stages: given sizes, or an even split with the remainder on
+  // the first stages.
+  int64_t NumLayers = static_cast<int64_t>(M.Model.numLayers());
+  std::vector<int64_t> StageOf(static_cast<size_t>(NumLayers), 0);
+  {
+    std::vector<int64_t> Sizes = P.Stages;
+    if (Sizes.empty())
+      for (int64_t S = 0; S < PP; ++S)
+        Sizes.push_back(NumLayers / PP + (S < NumLayers % PP ? 1 : 0));
+    int64_t L = 0;
+    for (size_t S = 0; S < Sizes.size(); ++S)
+      for (int64_t I = 0; I < Sizes[S] && L < NumLayers; ++I)
+        StageOf[static_cast<size_t>(L++)] = static_cast<int64_t>(S);
+  }
+
+  int64_t StageDevices = TP * SP * DP;
+  std::vector<Op> In = std::move(M.Ops);
+  Out.clear();
+  Out.reserve(In.size() * 2);
+  bool SeenHead = false, MoePending = false;
+  for (size_t I = 0; I < In.size(); ++I) {
+    Op O = In[I];
+    int64_t Stage;
+    if (O.Layer >= 0 && O.Layer < NumLayers)
+      Stage = StageOf[static_cast<size_t>(O.Layer)];
+    else if (O.Layer >= NumLayers || O.R == Role::Head || O.R == Role::FinalNorm ||
+             SeenHead)
+      Stage = PP - 1; // the head, and MTP modules after it
+    else
+      Stage = 0; // the embedding
+    if (O.R == Role::Head)
+      SeenHead = true;
+    O.Stage = static_cast<uint16_t>(Stage);
+    O.Devices = StageDevices;
+    // With pipeline stages, a tied head keeps its own copy of the weights.
+    if (O.R == Role::Head && PP > 1 && !O.Mtp)
+      O.TiedWeights = false;
+
+    bool Moe = isMoeOp(O);
+    if (!Moe && MoePending) {
+      // Tokens left the MoE split over tp*sp ranks; give every rank back
+      // the tokens its dense ops need.
+      MoePending = false;
+      int64_t Ranks = Prefill ? TP : TP * SP;
+      if (Ranks > 1)
+        collective(Out.back(), OpKind::AllGather, Role::Combine, Group::TP, Ranks,
+                   Ranks, Extent::tokens(tokenScale() * M.Model.Hidden * ActBytes));
+    }
+    if (Moe) {
+      shardMoe(O);
+      MoePending = EP > 1;
+    } else {
+      shardDense(O);
+    }
+
+    // Activations leave a stage after its last op.
+    bool LastOfStage = I + 1 == In.size() ||
+                       (In[I + 1].Layer >= 0 && In[I + 1].Layer < NumLayers &&
+                        StageOf[static_cast<size_t>(In[I + 1].Layer)] != Stage) ||
+                       ((In[I + 1].R == Role::FinalNorm) && Stage != PP - 1);
+    if (PP > 1 && LastOfStage && Stage < PP - 1) {
+      allGatherIfSeqSharded(Out.back());
+      collective(Out.back(), OpKind::SendRecv, Role::PipeSend, Group::PP, 2,
+                 StageDevices * PP,
+                 Extent::tokens(tokenScale() * M.Model.Hidden * ActBytes));
+    }
+  }
+  if (SeqSharded)
+    allGatherIfSeqSharded(Out.back());
+  M.Ops = std::move(Out);
+  return true;
+}
+
+std::unique_ptr<Pass> ssc::createShardPass() { return std::make_unique<ShardPass>(); }

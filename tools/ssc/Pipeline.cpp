@@ -1,0 +1,387 @@
+//===- Pipeline.cpp - From checked specs to lowered modules ---------------===//
+
+#include "Pipeline.h"
+
+#include "Commands.h"
+
+#include "ssc/IR/Printer.h"
+#include "ssc/Passes/Pass.h"
+#include "ssc/Spec/PlanDefaults.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+
+#include <map>
+
+using namespace llvm;
+using namespace ssc;
+using namespace ssc::driver;
+
+namespace {
+
+enum class PhaseChoice { Prefill, Decode, Both };
+
+cl::opt<PhaseChoice> PhaseOpt(
+    "phase", cl::desc("Which phase to compile"), cl::init(PhaseChoice::Both),
+    cl::values(clEnumValN(PhaseChoice::Prefill, "prefill", "the prompt"),
+               clEnumValN(PhaseChoice::Decode, "decode", "one decode step"),
+               clEnumValN(PhaseChoice::Both, "both", "prefill, then decode")),
+    cl::cat(category()));
+
+cl::opt<int64_t> BatchOpt("batch",
+                          cl::desc("Sequences per data-parallel replica "
+                                   "(default 1)"),
+                          cl::init(1), cl::cat(category()));
+cl::opt<int64_t> IslOpt("isl", cl::desc("Prompt (input) length in tokens "
+                                        "(default 1024)"),
+                        cl::init(1024), cl::cat(category()));
+cl::opt<int64_t> OslOpt("osl", cl::desc("Output length in tokens (default 256)"),
+                        cl::init(256), cl::cat(category()));
+cl::opt<int64_t> PrefixOpt("prefix",
+                           cl::desc("Prompt tokens already cached (prefix "
+                                    "caching; default 0)"),
+                           cl::init(0), cl::cat(category()));
+cl::opt<int64_t> KvLenOpt("kv-len",
+                          cl::desc("KV length of the decode step (default: "
+                                   "isl + osl/2, the mean over the output)"),
+                          cl::init(-1), cl::cat(category()));
+
+cl::opt<std::string> PassesOpt("passes",
+                               cl::desc("Pass pipeline, e.g. expand,decompose "
+                                        "(default: all passes)"),
+                               cl::value_desc("a,b,c"), cl::cat(category()));
+cl::opt<bool> PrintAfterAll("print-after-all", cl::desc("Print the IR after each pass"),
+                            cl::cat(category()));
+cl::list<std::string> PrintAfter("print-after",
+                                 cl::desc("Print the IR after the named pass"),
+                                 cl::value_desc("pass"), cl::CommaSeparated,
+                                 cl::cat(category()));
+cl::opt<bool> ListPasses("list-passes", cl::desc("List the passes and exit"),
+                         cl::cat(category()));
+
+cl::opt<ir::MlaForm> MlaOpt(
+    "mla", cl::desc("Form of MLA attention"), cl::init(ir::MlaForm::Auto),
+    cl::values(clEnumValN(ir::MlaForm::Auto, "auto",
+                          "absorbed for decode, plain for prefill"),
+               clEnumValN(ir::MlaForm::Plain, "plain",
+                          "decompress K and V, then attention"),
+               clEnumValN(ir::MlaForm::Absorbed, "absorbed",
+                          "attend over the latent cache")),
+    cl::cat(category()));
+cl::opt<bool> FuseOpt("fuse-projections",
+                      cl::desc("Fuse q/k/v and gate/up into one GEMM each "
+                               "(default true)"),
+                      cl::init(true), cl::cat(category()));
+
+cl::opt<std::string> WeightDTypeOpt("weight-dtype",
+                                    cl::desc("Weights and GEMMs (default: the "
+                                             "model's dtype)"),
+                                    cl::value_desc("dtype"), cl::cat(category()));
+cl::opt<std::string> KvDTypeOpt("kv-dtype", cl::desc("KV cache (default bf16)"),
+                                cl::value_desc("dtype"), cl::init("bf16"),
+                                cl::cat(category()));
+
+std::optional<DType> dtypeFlag(const cl::opt<std::string> &Opt,
+                               DiagnosticEngine &Diags) {
+  std::optional<DType> D = parseDType(Opt);
+  if (!D)
+    Diags.error("unknown dtype '" + Opt + "' for --" + Opt.ArgStr + "; expected " +
+                joinAlternatives(dtypeSpellings()));
+  return D;
+}
+
+} // namespace
+
+bool ssc::driver::listPassesRequested() { return ListPasses; }
+
+void ssc::driver::listPasses() {
+  outs() << "Passes (default pipeline order):\n";
+  for (const PassInfo &I : registeredPasses())
+    outs() << "  " << left_justify(I.Name, 15) << I.Description << "\n";
+}
+
+bool ssc::driver::compileModules(CompileInputs &In, std::vector<ir::Module> &Out) {
+  DiagnosticEngine &Diags = In.Diags;
+  for (const auto &[Name, V] : {std::pair<const char *, int64_t>{"batch", BatchOpt},
+                                {"isl", IslOpt},
+                                {"osl", OslOpt}}) {
+    if (V < 1 || V > (int64_t(1) << 34)) {
+      Diags.error(std::string("--") + Name + " must be between 1 and 2^34, not " +
+                  std::to_string(V));
+      return false;
+    }
+  }
+  if (PrefixOpt < 0 || PrefixOpt >= IslOpt) {
+    Diags.error("--prefix must be at least 0 and less than --isl (" +
+                std::to_string(IslOpt) + ")");
+    return false;
+  }
+  int64_t KvLen = KvLenOpt >= 0 ? int64_t(KvLenOpt) : IslOpt + OslOpt / 2;
+  if (KvLen > In.M.MaxContext || IslOpt > In.M.MaxContext)
+    Diags.warning("the sequence (" + std::to_string(std::max<int64_t>(KvLen, IslOpt)) +
+                  " tokens) is longer than model '" + In.M.Name + "''s context of " +
+                  std::to_string(In.M.MaxContext));
+
+  ir::Precision Prec;
+  Prec.Weights = In.M.WeightType;
+  Prec.ExpertWeights = In.M.ExpertWeightType;
+  if (!WeightDTypeOpt.empty()) {
+    auto D = dtypeFlag(WeightDTypeOpt, Diags);
+    if (!D)
+      return false;
+    Prec.Weights = Prec.ExpertWeights = *D;
+  }
+  auto Kv = dtypeFlag(KvDTypeOpt, Diags);
+  if (!Kv)
+    return false;
+  Prec.KvCache = *Kv;
+
+  // Target and plan defaults.
+  if (!In.T) {
+    Target T;
+    std::string Spec = "h100x" + std::to_string(In.Plan ? In.Plan->Decode.world() : 1);
+    if (!resolveTarget(In.P, Spec, T, Diags))
+      return false;
+    In.T = T;
+  }
+  if (!In.Plan)
+    In.Plan = defaultPlan(In.M, *In.T);
+  if (!checkPlan(In.M, *In.Plan, &*In.T, Diags))
+    return false;
+
+  ir::PassOptions Opts;
+  Opts.Mla = MlaOpt;
+  Opts.FuseProjections = FuseOpt;
+
+  std::vector<ir::Workload> Loads;
+  if (PhaseOpt != PhaseChoice::Decode)
+    Loads.push_back({Phase::Prefill, BatchOpt, IslOpt - PrefixOpt, PrefixOpt});
+  if (PhaseOpt != PhaseChoice::Prefill)
+    Loads.push_back({Phase::Decode, BatchOpt, 1, KvLen});
+
+  for (const ir::Workload &W : Loads) {
+    ir::Module M = ir::buildModule(In.M, *In.T, *In.Plan, W, Prec, Opts);
+    PassManager PM;
+    if (!PassManager::parsePipeline(PassesOpt, PM, Diags))
+      return false;
+    if (PrintAfterAll || !PrintAfter.empty()) {
+      PM.setAfterPassCallback([](const Pass &P, const ir::Module &Mod) {
+        if (!PrintAfterAll && !is_contained(PrintAfter, P.getName()))
+          return;
+        outs() << "// ----- IR after " << P.getName() << " (" << phaseName(Mod.W.P)
+               << ") -----\n";
+        ir::printModule(Mod, outs());
+      });
+    }
+    for (const std::string &Name : PrintAfter)
+      if (!lookupPass(Name)) {
+        Diags.error("--print-after names unknown pass '" + Name + "'");
+        return false;
+      }
+    if (!PM.run(M, Diags))
+      return false;
+    Out.push_back(std::move(M));
+  }
+  return true;
+}
+
+int ssc::driver::emitIR(CompileInputs &In, bool JSON) {
+  std::vector<ir::Module> Mods;
+  if (!compileModules(In, Mods))
+    return 1;
+  if (JSON) {
+    json::Array A;
+    for (const ir::Module &M : Mods)
+      A.push_back(ir::moduleToJSON(M));
+    outs() << formatv("{0:2}", json::Value(json::Object{{"modules", std::move(A)}}))
+           << "\n";
+    return 0;
+  }
+  // With --print-after, the printed IR is the output.
+  if (PrintAfterAll || !PrintAfter.empty())
+    return 0;
+  for (size_t I = 0; I < Mods.size(); ++I) {
+    if (I)
+      outs() << "\n";
+    ir::printModule(Mods[I], outs());
+  }
+  return 0;
+}
+
+namespace {
+
+/// One kernel line, without the layer column.
+std::string kernelLine(const ir::Module &M, const ir::Op &O) {
+  using namespace ir;
+  std::string S;
+  raw_string_ostream OS(S);
+  OS << left_justify(opName(O.Kind), 24) << ' '
+     << left_justify(O.R == Role::None ? "-" : roleName(O.R), 16);
+  OpMetrics Mx = metricsOf(O, M.W);
+  double T = O.Tokens.eval(M.W);
+  auto N = [](double V) { return formatNumber(V); };
+  switch (O.Kind) {
+  case OpKind::Gemm:
+    OS << " m=" << N(T) << " n=" << O.Out << " k=" << O.In;
+    if (O.Groups > 0)
+      OS << " batch=" << O.Groups;
+    OS << " dtype=" << dtypeName(O.WeightType);
+    break;
+  case OpKind::GroupedGemm:
+    OS << " groups=" << O.Groups << " m=" << N(T) << " n=" << O.Out << " k=" << O.In
+       << " dtype=" << dtypeName(O.WeightType);
+    break;
+  case OpKind::FlashAttention:
+  case OpKind::PagedAttention:
+  case OpKind::MlaDecode:
+    OS << " batch=" << N(T) << " heads=" << O.Heads << " kv_heads=" << O.KvHeads
+       << " qk=" << O.QkDim << " v=" << O.VDim << " q=" << M.W.Query
+       << " kv=" << M.W.Context + M.W.Query;
+    if (O.Window)
+      OS << " window=" << O.Window;
+    if (O.Chunk)
+      OS << " chunk=" << O.Chunk;
+    OS << " dtype=" << dtypeName(O.ActType) << " kv_dtype=" << dtypeName(O.KvType);
+    break;
+  case OpKind::Gather:
+    OS << " m=" << N(T) << " n=" << O.In << " rows=" << O.Out
+       << " dtype=" << dtypeName(O.WeightType);
+    break;
+  case OpKind::NormKernel:
+    OS << " m=" << N(T) << " n=" << O.In << " dtype=" << dtypeName(O.ActType);
+    break;
+  case OpKind::Elementwise:
+    OS << " m=" << N(T) << " n=" << (O.Out ? O.Out : O.In)
+       << " dtype=" << dtypeName(O.ActType);
+    break;
+  default:
+    if (O.isComm()) {
+      OS << " group=" << groupName(O.G) << " participants=" << O.Participants
+         << " link=" << linkName(O.L) << " bytes=" << N(Mx.CommBytes);
+      return OS.str();
+    }
+    break;
+  }
+  OS << " flops=" << N(Mx.Flops) << " bytes=" << N(Mx.BytesMoved);
+  return OS.str();
+}
+
+std::string layerRange(int32_t First, int32_t Last) {
+  if (First < 0)
+    return "-";
+  return First == Last ? std::to_string(First)
+                       : std::to_string(First) + "-" + std::to_string(Last);
+}
+
+} // namespace
+
+int ssc::driver::emitKernels(CompileInputs &In, bool JSON) {
+  std::vector<ir::Module> Mods;
+  if (!compileModules(In, Mods))
+    return 1;
+  json::Array JMods;
+  for (size_t MI = 0; MI < Mods.size(); ++MI) {
+    const ir::Module &M = Mods[MI];
+    for (const ir::Op &O : M.Ops)
+      if (O.dialect() == ir::Dialect::Model || O.dialect() == ir::Dialect::NN) {
+        In.Diags.error("--emit=kernels needs the lower-kernels pass in the pipeline");
+        return 1;
+      }
+    // Group ops by stage, then collapse runs of layers whose kernels are
+    // identical into one block ("layers=3-60").
+    json::Array JKernels;
+    if (!JSON) {
+      if (MI)
+        outs() << "\n";
+      outs() << "# " << M.Model.Name << " " << phaseName(M.W.P) << " on "
+             << M.Tgt.str() << ", plan {" << M.Plan.str() << "}, batch="
+             << M.W.Batch << " query=" << M.W.Query << " context=" << M.W.Context
+             << "\n";
+    }
+    for (int64_t Stage = 0; Stage < M.numStages(); ++Stage) {
+      // Lines per layer (or -1 for ops outside layers, kept in order).
+      std::vector<std::pair<int32_t, std::vector<const ir::Op *>>> Blocks;
+      for (const ir::Op &O : M.Ops) {
+        if (O.Stage != Stage)
+          continue;
+        if (Blocks.empty() || Blocks.back().first != O.Layer)
+          Blocks.push_back({O.Layer, {}});
+        Blocks.back().second.push_back(&O);
+      }
+      int32_t FirstLayer = -1, LastLayer = -1;
+      for (auto &B : Blocks)
+        if (B.first >= 0) {
+          if (FirstLayer < 0)
+            FirstLayer = B.first;
+          LastLayer = B.first;
+        }
+      if (!JSON)
+        outs() << "device class " << Stage << " (stage " << Stage << " of "
+               << M.numStages() << "): " << M.Plan.TP * M.Plan.SP * M.Plan.DP
+               << " GPUs, layers " << layerRange(FirstLayer, LastLayer) << "\n";
+      for (size_t I = 0; I < Blocks.size();) {
+        std::vector<std::string> Lines;
+        for (const ir::Op *O : Blocks[I].second)
+          Lines.push_back(kernelLine(M, *O));
+        size_t J = I + 1;
+        if (Blocks[I].first >= 0) {
+          while (J < Blocks.size() && Blocks[J].first >= 0 &&
+                 Blocks[J].first == Blocks[J - 1].first + 1) {
+            std::vector<std::string> Next;
+            for (const ir::Op *O : Blocks[J].second)
+              Next.push_back(kernelLine(M, *O));
+            if (Next != Lines)
+              break;
+            ++J;
+          }
+        }
+        int32_t Last = Blocks[J - 1].first;
+        std::string Range = layerRange(Blocks[I].first, Last);
+        for (size_t K = 0; K < Lines.size(); ++K) {
+          const ir::Op &O = *Blocks[I].second[K];
+          if (!JSON) {
+            outs() << "  layers=" << left_justify(Range, 7) << ' ' << Lines[K] << "\n";
+            continue;
+          }
+          ir::OpMetrics Mx = ir::metricsOf(O, M.W);
+          json::Object J{{"stage", Stage},
+                         {"layers", Range},
+                         {"count", Blocks[I].first >= 0 ? int64_t(Last - Blocks[I].first + 1)
+                                                        : int64_t(1)},
+                         {"kernel", ir::opName(O.Kind)},
+                         {"name", ir::roleName(O.R)},
+                         {"devices", O.Devices},
+                         {"redundancy", O.Redundancy},
+                         {"flops", Mx.Flops},
+                         {"bytes", Mx.BytesMoved},
+                         {"weight_bytes", Mx.WeightBytes}};
+          if (O.isComm()) {
+            J["group"] = ir::groupName(O.G);
+            J["participants"] = O.Participants;
+            J["link"] = ir::linkName(O.L);
+            J["comm_bytes"] = Mx.CommBytes;
+          } else {
+            J["m"] = O.Tokens.eval(M.W);
+            J["n"] = O.Out;
+            J["k"] = O.In;
+            if (O.Groups)
+              J["groups"] = O.Groups;
+            J["dtype"] = dtypeName(O.WeightType);
+          }
+          JKernels.push_back(std::move(J));
+        }
+        I = J;
+      }
+    }
+    if (JSON)
+      JMods.push_back(json::Object{{"model", M.Model.Name},
+                                   {"phase", phaseName(M.W.P)},
+                                   {"target", M.Tgt.str()},
+                                   {"plan", M.Plan.str()},
+                                   {"kernels", std::move(JKernels)}});
+  }
+  if (JSON)
+    outs() << formatv("{0:2}", json::Value(json::Object{{"modules", std::move(JMods)}}))
+           << "\n";
+  return 0;
+}
