@@ -199,9 +199,9 @@ static void printPhase(const PhasePlan &P, llvm::raw_ostream &OS, unsigned Inden
   Line("attention_dp", P.attentionDP() ? "true" : "false");
   Line("micro_batches", std::to_string(P.MicroBatches));
   Line("overlap", overlapName(P.Overlap).str());
+  Line("seq_parallel", P.SeqParallel ? "true" : "false");
   if (!P.Stages.empty()) {
     std::string S = "[";
-  Line("seq_parallel", P.SeqParallel ? "true" : "false");
     for (size_t I = 0; I < P.Stages.size(); ++I)
       S += (I ? ", " : "") + std::to_string(P.Stages[I]);
     Line("stages", S + "]");

@@ -173,16 +173,16 @@ int main(int argc, char **argv) {
   for (const driver::Subcommand &S : Subcommands)
     if (S.Cmd && *S.Cmd)
       return S.Run();
+  if (driver::listPassesRequested()) {
+    driver::listPasses();
+    return 0;
+  }
 
   SourceMgr SM;
   DiagnosticEngine Diags(SM);
   Diags.setWarningsAsErrors(WarningsAsErrors);
   Diags.setSuppressWarnings(NoWarnings);
 
-  if (driver::listPassesRequested()) {
-    driver::listPasses();
-    return 0;
-  }
   if (InputFile.empty()) {
     Diags.error("no input file; run 'ssc --help' for usage");
     return 1;
@@ -205,12 +205,6 @@ int main(int argc, char **argv) {
   if (Plan && M && !checkPlan(*M, *Plan, T ? &*T : nullptr, Diags))
     return 1;
 
-  switch (Emit) {
-  case EmitKind::AST:
-    for (size_t FI : P->InputFiles)
-      ast::print(*P->Files[FI], outs());
-    break;
-  case EmitKind::Model:
   bool JSON = Format == OutputFormat::JSON;
   if (Format == OutputFormat::CSV && (Emit == EmitKind::IR || Emit == EmitKind::Kernels ||
                                       Emit == EmitKind::AST || Emit == EmitKind::Model)) {
@@ -227,14 +221,20 @@ int main(int argc, char **argv) {
                                 : driver::emitKernels(In, JSON);
   }
 
+  switch (Emit) {
+  case EmitKind::AST:
+    for (size_t FI : P->InputFiles)
+      ast::print(*P->Files[FI], outs());
+    break;
+  case EmitKind::IR:
+  case EmitKind::Kernels:
+    break;
+  case EmitKind::Model:
     if (!M) {
       Diags.error("the input defines no model");
       return 1;
     }
     printModel(*M, outs());
-  case EmitKind::IR:
-  case EmitKind::Kernels:
-    break;
     if (Plan) {
       outs() << "\n";
       printPlan(*Plan, outs());
