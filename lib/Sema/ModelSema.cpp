@@ -1,18 +1,23 @@
 //===- ModelSema.cpp - model and layer blocks to ModelSpec ----------------===//
 //
 // A model block holds properties (hidden, vocab, context, layers, ...),
-// default clauses (attn, mlp, moe, norm: used by every layer that has none of
-// its own) and layer blocks. A layer takes its clauses from itself, then from
-// the layer it extends, then from the model's defaults.
+// default clauses (attn, mlp, moe, norm) and layer blocks. A layer takes its
+// clauses from itself, then from the layer it extends, then from the model's
+// defaults; a clause that leaves options out takes them from the next clause
+// of the same kind in that order (`attn window=4096;` in a layer keeps the
+// model's kind, heads and rope).
 //
 //===----------------------------------------------------------------------===//
 
 #include "SemaInternal.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringSwitch.h"
+
+#include <map>
 
 using namespace ssc;
 using namespace ssc::sema;
@@ -64,12 +69,72 @@ static const StringRef ModelProperties[] = {"hidden", "vocab",  "context",
                                             "source", "dtype", "expert_dtype"};
 static const StringRef LayerClauses[] = {"attn", "mlp", "moe", "norm"};
 
-/// The clauses a layer is made of.
+/// The clauses a layer is made of. Each slot lists the clauses that describe
+/// it, most specific first: the layer's own, then those of the layers it
+/// extends, then the model's default (see mergeTerms).
 struct Slots {
-  const ClauseStmt *Attn = nullptr;
-  const ClauseStmt *Ffn = nullptr; // mlp or moe
-  const ClauseStmt *Norm = nullptr;
+  using Chain = llvm::SmallVector<const ClauseStmt *, 2>;
+  Chain Attn;
+  Chain Ffn; // mlp or moe
+  Chain Norm;
 };
+using ClauseChain = llvm::ArrayRef<const ClauseStmt *>;
+using ChainKey = std::vector<const ClauseStmt *>;
+
+/// Appends the clauses a slot inherits: all of \p From when \p To is empty,
+/// else those of the same kind (an mlp inherits nothing from a moe).
+void inherit(Slots::Chain &To, ClauseChain From) {
+  for (const ClauseStmt *C : From)
+    if (To.empty() || C->getHead() == To.front()->getHead())
+      To.push_back(C);
+}
+
+/// The terms of \p Chain's first clause, completed from the clauses after it:
+/// a term of an inherited clause is used unless a more specific clause wrote
+/// a term of the same group (GroupOf: `gqa` and `mha` are both the kind).
+/// Writing `rope(...)` or `nope` also drops an inherited rope scaling.
+std::vector<const Term *> mergeTerms(ClauseChain Chain,
+                                     llvm::function_ref<StringRef(StringRef)> GroupOf) {
+  std::vector<const Term *> Out;
+  llvm::StringSet<> Written;
+  for (const ClauseStmt *C : Chain) {
+    llvm::SmallVector<StringRef, 8> Now;
+    for (const Term &T : C->getTerms()) {
+      StringRef G = GroupOf(T.Name);
+      if (Written.contains(G))
+        continue;
+      Out.push_back(&T);
+      Now.push_back(G);
+    }
+    for (StringRef G : Now) {
+      Written.insert(G);
+      if (G == "#position")
+        Written.insert("#scaling");
+    }
+  }
+  return Out;
+}
+
+StringRef attnGroup(StringRef N) {
+  return llvm::StringSwitch<StringRef>(N)
+      .Cases("mha", "gqa", "mqa", "mla", "#kind")
+      .Cases("window", "chunk", "#span")
+      .Cases("rope", "nope", "#position")
+      .Cases("yarn", "linear", "dynamic", "longrope", "llama3", "#scaling")
+      .Cases("h2o", "quest", "#selection")
+      .Default(N);
+}
+
+StringRef ffnGroup(StringRef N) {
+  return llvm::is_contained(MlpKinds, N) ? StringRef("#kind") : N;
+}
+
+StringRef normGroup(StringRef N) {
+  return llvm::StringSwitch<StringRef>(N)
+      .Cases("rmsnorm", "layernorm", "#kind")
+      .Cases("pre", "post", "sandwich", "parallel", "#placement")
+      .Default(N);
+}
 
 class ModelBuilder {
 public:
@@ -83,17 +148,17 @@ private:
   llvm::StringMap<const Block *> LayerBlocks;
   std::vector<const Block *> LayerOrder;
   llvm::StringMap<unsigned> LayerIndex;
-  llvm::DenseMap<const ClauseStmt *, std::optional<AttentionSpec>> AttnCache;
-  llvm::DenseMap<const ClauseStmt *, std::optional<MlpSpec>> MlpCache;
-  llvm::DenseMap<const ClauseStmt *, std::optional<MoeSpec>> MoeCache;
-  llvm::DenseMap<const ClauseStmt *, std::optional<NormSpec>> NormCache;
+  std::map<ChainKey, std::optional<AttentionSpec>> AttnCache;
+  std::map<ChainKey, std::optional<MlpSpec>> MlpCache;
+  std::map<ChainKey, std::optional<MoeSpec>> MoeCache;
+  std::map<ChainKey, std::optional<NormSpec>> NormCache;
 
   bool addSlot(Slots &S, const ClauseStmt &C, StringRef Owner);
   bool slotsOf(const Block &L, Slots &Out, std::vector<const Block *> &Chain);
-  std::optional<AttentionSpec> attention(const ClauseStmt &C);
-  std::optional<MlpSpec> mlp(const ClauseStmt &C);
-  std::optional<MoeSpec> moe(const ClauseStmt &C);
-  std::optional<NormSpec> norm(const ClauseStmt &C);
+  std::optional<AttentionSpec> attention(ClauseChain Chain);
+  std::optional<MlpSpec> mlp(ClauseChain Chain);
+  std::optional<MoeSpec> moe(ClauseChain Chain);
+  std::optional<NormSpec> norm(ClauseChain Chain);
   bool readMlpKind(const Term &T, MlpSpec &Out);
   std::optional<StackPattern> pattern(const Value &V);
   bool stack(const PropertyStmt &P, StackPattern &Pat, std::vector<unsigned> &Out,
@@ -105,20 +170,18 @@ private:
 
 bool ModelBuilder::addSlot(Slots &S, const ClauseStmt &C, StringRef Owner) {
   StringRef H = C.getHead();
-  const ClauseStmt **Slot = H == "attn" ? &S.Attn
-                            : H == "norm" ? &S.Norm
-                                          : &S.Ffn;
-  if (*Slot) {
-    StringRef Prev = (*Slot)->getHead();
+  Slots::Chain &Slot = H == "attn" ? S.Attn : H == "norm" ? S.Norm : S.Ffn;
+  if (!Slot.empty()) {
+    StringRef Prev = Slot.front()->getHead();
     if (Prev == H)
       R.error(C.getLoc(), "'" + H + "' is given twice in " + Owner);
     else
       R.error(C.getLoc(), Owner + " has both '" + Prev + "' and '" + H +
                               "'; a layer has either an mlp or a moe");
-    R.note((*Slot)->getLoc(), "the first one is here");
+    R.note(Slot.front()->getLoc(), "the first one is here");
     return false;
   }
-  *Slot = &C;
+  Slot.push_back(&C);
   return true;
 }
 
@@ -161,12 +224,9 @@ bool ModelBuilder::slotsOf(const Block &L, Slots &Out,
     Slots Base;
     if (!slotsOf(*It->second, Base, Chain))
       return false;
-    if (!Own.Attn)
-      Own.Attn = Base.Attn;
-    if (!Own.Ffn)
-      Own.Ffn = Base.Ffn;
-    if (!Own.Norm)
-      Own.Norm = Base.Norm;
+    inherit(Own.Attn, Base.Attn);
+    inherit(Own.Ffn, Base.Ffn);
+    inherit(Own.Norm, Base.Norm);
   }
   Chain.pop_back();
   Out = Own;
@@ -177,23 +237,26 @@ bool ModelBuilder::slotsOf(const Block &L, Slots &Out,
 // Clauses
 //===----------------------------------------------------------------------===//
 
-std::optional<AttentionSpec> ModelBuilder::attention(const ClauseStmt &C) {
-  auto [It, Inserted] = AttnCache.try_emplace(&C);
+std::optional<AttentionSpec> ModelBuilder::attention(ClauseChain Chain) {
+  auto [It, Inserted] = AttnCache.try_emplace(ChainKey(Chain.begin(), Chain.end()));
   if (!Inserted)
     return It->second;
 
-  unsigned ErrorsBefore = R.diags().getNumErrors();
+  unsigned ErrorsBefore = R.numErrors();
+  const ClauseStmt &C = *Chain.front();
   AttentionSpec A;
   A.Loc = C.getLoc();
-  if (C.hasArgs())
-    R.error(C.getLoc(), "'attn' takes no arguments; write the kind as a term, "
-                        "as in 'attn gqa(kv=8) heads=32'");
+  for (const ClauseStmt *X : Chain)
+    if (X->hasArgs())
+      R.error(X->getLoc(), "'attn' takes no arguments; write the kind as a term, "
+                           "as in 'attn gqa(kv=8) heads=32'");
 
   const Term *KindTerm = nullptr, *HeadDimTerm = nullptr, *RopeTerm = nullptr,
              *NopeTerm = nullptr, *ScalingTerm = nullptr, *SelectTerm = nullptr;
   llvm::StringSet<> Seen;
   llvm::SmallVector<const Value *, 5> Args;
-  for (const Term &T : C.getTerms()) {
+  for (const Term *TP : mergeTerms(Chain, attnGroup)) {
+    const Term &T = *TP;
     StringRef N = T.Name;
     if (!Seen.insert(N).second) {
       R.error(T.Loc, "'" + N + "' is given twice in this clause");
@@ -413,7 +476,7 @@ std::optional<AttentionSpec> ModelBuilder::attention(const ClauseStmt &C) {
     R.error(A.ChunkLoc, "a layer has either a sliding 'window' or a 'chunk', "
                         "not both");
 
-  if (R.diags().getNumErrors() != ErrorsBefore)
+  if (R.numErrors() != ErrorsBefore)
     return It->second = std::nullopt;
   return It->second = A;
 }
@@ -437,19 +500,22 @@ bool ModelBuilder::readMlpKind(const Term &T, MlpSpec &Out) {
   return Size.has_value();
 }
 
-std::optional<MlpSpec> ModelBuilder::mlp(const ClauseStmt &C) {
-  auto [It, Inserted] = MlpCache.try_emplace(&C);
+std::optional<MlpSpec> ModelBuilder::mlp(ClauseChain Chain) {
+  auto [It, Inserted] = MlpCache.try_emplace(ChainKey(Chain.begin(), Chain.end()));
   if (!Inserted)
     return It->second;
-  unsigned ErrorsBefore = R.diags().getNumErrors();
+  unsigned ErrorsBefore = R.numErrors();
+  const ClauseStmt &C = *Chain.front();
   MlpSpec S;
   S.Loc = C.getLoc();
-  if (C.hasArgs())
-    R.error(C.getLoc(), "'mlp' takes no arguments; write its kind and size as "
-                        "a term, as in 'mlp swiglu(14336)'");
+  for (const ClauseStmt *X : Chain)
+    if (X->hasArgs())
+      R.error(X->getLoc(), "'mlp' takes no arguments; write its kind and size "
+                           "as a term, as in 'mlp swiglu(14336)'");
   const Term *Kind = nullptr;
   llvm::StringSet<> Seen;
-  for (const Term &T : C.getTerms()) {
+  for (const Term *TP : mergeTerms(Chain, ffnGroup)) {
+    const Term &T = *TP;
     if (!Seen.insert(T.Name).second) {
       R.error(T.Loc, "'" + T.Name + "' is given twice in this clause");
       continue;
@@ -472,27 +538,34 @@ std::optional<MlpSpec> ModelBuilder::mlp(const ClauseStmt &C) {
   if (!Kind)
     R.error(C.getLoc(), "mlp needs a kind and size: 'swiglu(N)', 'geglu(N)', "
                         "'gelu(N)' or 'relu(N)'");
-  if (R.diags().getNumErrors() != ErrorsBefore)
+  if (R.numErrors() != ErrorsBefore)
     return It->second = std::nullopt;
   return It->second = S;
 }
 
-std::optional<MoeSpec> ModelBuilder::moe(const ClauseStmt &C) {
-  auto [It, Inserted] = MoeCache.try_emplace(&C);
+std::optional<MoeSpec> ModelBuilder::moe(ClauseChain Chain) {
+  auto [It, Inserted] = MoeCache.try_emplace(ChainKey(Chain.begin(), Chain.end()));
   if (!Inserted)
     return It->second;
-  unsigned ErrorsBefore = R.diags().getNumErrors();
+  unsigned ErrorsBefore = R.numErrors();
+  const ClauseStmt &C = *Chain.front();
   MoeSpec S;
   S.Loc = C.getLoc();
 
+  // The experts and top-k come from the most specific clause that gives them.
+  const ClauseStmt *Counts = nullptr;
+  for (const ClauseStmt *X : Chain)
+    if (!Counts && X->hasArgs())
+      Counts = X;
   llvm::SmallVector<const Value *, 3> Args;
-  if (!C.hasArgs()) {
+  if (!Counts) {
     R.error(C.getLoc(), "'moe' needs its experts and top-k, as in 'moe(8, top2)'");
-  } else if (R.bindArgs(C.getArgs(), {"experts", "top"}, C.getLoc(), "moe", Args)) {
+  } else if (R.bindArgs(Counts->getArgs(), {"experts", "top"}, Counts->getLoc(),
+                        "moe", Args)) {
     if (!Args[0])
-      R.missingArg(C.getLoc(), "moe", "experts");
+      R.missingArg(Counts->getLoc(), "moe", "experts");
     if (!Args[1])
-      R.missingArg(C.getLoc(), "moe", "top");
+      R.missingArg(Counts->getLoc(), "moe", "top");
     if (Args[0]) {
       S.ExpertsLoc = Args[0]->getLoc();
       S.Experts = R.getInt(*Args[0], "experts", 1, MaxCount).value_or(0);
@@ -506,7 +579,8 @@ std::optional<MoeSpec> ModelBuilder::moe(const ClauseStmt &C) {
   const Term *Kind = nullptr;
   SMLoc GroupTopLoc;
   llvm::StringSet<> Seen;
-  for (const Term &T : C.getTerms()) {
+  for (const Term *TP : mergeTerms(Chain, ffnGroup)) {
+    const Term &T = *TP;
     if (!Seen.insert(T.Name).second) {
       R.error(T.Loc, "'" + T.Name + "' is given twice in this clause");
       continue;
@@ -580,22 +654,25 @@ std::optional<MoeSpec> ModelBuilder::moe(const ClauseStmt &C) {
                              std::to_string(S.GroupTopK) + " groups of " +
                              std::to_string(S.Experts / S.Groups) + " experts");
   }
-  if (R.diags().getNumErrors() != ErrorsBefore)
+  if (R.numErrors() != ErrorsBefore)
     return It->second = std::nullopt;
   return It->second = S;
 }
 
-std::optional<NormSpec> ModelBuilder::norm(const ClauseStmt &C) {
-  auto [It, Inserted] = NormCache.try_emplace(&C);
+std::optional<NormSpec> ModelBuilder::norm(ClauseChain Chain) {
+  auto [It, Inserted] = NormCache.try_emplace(ChainKey(Chain.begin(), Chain.end()));
   if (!Inserted)
     return It->second;
-  unsigned ErrorsBefore = R.diags().getNumErrors();
+  unsigned ErrorsBefore = R.numErrors();
+  const ClauseStmt &C = *Chain.front();
   NormSpec S;
   S.Loc = C.getLoc();
-  if (C.hasArgs())
-    R.error(C.getLoc(), "'norm' takes no arguments, as in 'norm rmsnorm pre'");
+  for (const ClauseStmt *X : Chain)
+    if (X->hasArgs())
+      R.error(X->getLoc(), "'norm' takes no arguments, as in 'norm rmsnorm pre'");
   bool HaveKind = false, HavePlace = false;
-  for (const Term &T : C.getTerms()) {
+  for (const Term *TP : mergeTerms(Chain, normGroup)) {
+    const Term &T = *TP;
     static const StringRef Kinds[] = {"rmsnorm", "layernorm"};
     static const StringRef Places[] = {"pre", "post", "sandwich", "parallel"};
     if (llvm::is_contained(Kinds, T.Name)) {
@@ -618,7 +695,7 @@ std::optional<NormSpec> ModelBuilder::norm(const ClauseStmt &C) {
       R.unknown(T.Loc, "norm option", T.Name, Opts);
     }
   }
-  if (R.diags().getNumErrors() != ErrorsBefore)
+  if (R.numErrors() != ErrorsBefore)
     return It->second = std::nullopt;
   return It->second = S;
 }
@@ -858,44 +935,41 @@ std::optional<ModelSpec> ModelBuilder::build() {
     std::vector<const Block *> Chain;
     if (!slotsOf(*L, S, Chain))
       continue;
-    if (!S.Attn)
-      S.Attn = Defaults.Attn;
-    if (!S.Ffn)
-      S.Ffn = Defaults.Ffn;
-    if (!S.Norm)
-      S.Norm = Defaults.Norm;
+    inherit(S.Attn, Defaults.Attn);
+    inherit(S.Ffn, Defaults.Ffn);
+    inherit(S.Norm, Defaults.Norm);
 
     LayerSpec Spec;
     Spec.Name = L->getName().str();
     Spec.Loc = L->getNameLoc();
     bool Ok = true;
-    if (!S.Attn) {
+    if (S.Attn.empty()) {
       R.error(L->getNameLoc(), "layer '" + Spec.Name +
                                    "' has no 'attn' clause and the model gives "
                                    "no default");
       Ok = false;
-    } else if (auto A = attention(*S.Attn)) {
+    } else if (auto A = attention(S.Attn)) {
       Spec.Attn = *A;
     } else {
       Ok = false;
     }
-    if (!S.Ffn) {
+    if (S.Ffn.empty()) {
       R.error(L->getNameLoc(), "layer '" + Spec.Name +
                                    "' has no 'mlp' or 'moe' clause and the model "
                                    "gives no default");
       Ok = false;
-    } else if (S.Ffn->getHead() == "mlp") {
-      if (auto X = mlp(*S.Ffn))
+    } else if (S.Ffn.front()->getHead() == "mlp") {
+      if (auto X = mlp(S.Ffn))
         Spec.Mlp = *X;
       else
         Ok = false;
-    } else if (auto X = moe(*S.Ffn)) {
+    } else if (auto X = moe(S.Ffn)) {
       Spec.Moe = *X;
     } else {
       Ok = false;
     }
-    if (S.Norm) {
-      if (auto X = norm(*S.Norm))
+    if (!S.Norm.empty()) {
+      if (auto X = norm(S.Norm))
         Spec.Norm = *X;
       else
         Ok = false;

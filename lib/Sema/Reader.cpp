@@ -15,6 +15,7 @@ using namespace ssc::ast;
 
 void Reader::error(llvm::SMLoc Loc, const llvm::Twine &Msg, llvm::SMRange Range) {
   Failed = true;
+  ++NumErrors;
   LastWasRepeat = !Reported.emplace(Loc.getPointer(), Msg.str()).second;
   if (LastWasRepeat)
     return;

@@ -34,6 +34,8 @@ public:
   explicit Reader(DiagnosticEngine &Diags) : Diags(Diags) {}
 
   bool failed() const { return Failed; }
+  /// Errors raised through this reader, repeats included.
+  unsigned numErrors() const { return NumErrors; }
   DiagnosticEngine &diags() { return Diags; }
 
   /// Reports an error. The same value can be checked more than once (a plan
@@ -87,6 +89,7 @@ private:
   DiagnosticEngine &Diags;
   bool Failed = false;
   bool LastWasRepeat = false;
+  unsigned NumErrors = 0;
   std::set<std::pair<const char *, std::string>> Reported;
 };
 
