@@ -773,8 +773,8 @@ std::optional<StackPattern> ModelBuilder::pattern(const Value &V) {
   }
   default:
     R.error(V, "expected layer names, as in '3 x dense, 58 x moe' or "
-               "'62 of [5 x local, global]'; found a " +
-                   V.getKindName().str());
+               "'62 of [5 x local, global]'; found " +
+                   describeKind(V));
     return std::nullopt;
   }
 }
@@ -882,7 +882,7 @@ std::optional<ModelSpec> ModelBuilder::build() {
         R.unknown(C->getLoc(), "model clause", C->getHead(), LayerClauses);
         continue;
       }
-      addSlot(Defaults, *C, "the model's defaults");
+      addSlot(Defaults, *C, "the model");
     } else if (const auto *L = llvm::dyn_cast<Block>(N.get())) {
       auto [It, New] = LayerBlocks.try_emplace(L->getName(), L);
       if (!New) {
