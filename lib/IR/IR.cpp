@@ -102,6 +102,8 @@ llvm::StringRef ssc::ir::roleName(Role R) {
   case Role::Router: return "router";
   case Role::Experts: return "experts";
   case Role::ExpertGateUp: return "expert_gate_up";
+  case Role::ExpertGate: return "expert_gate";
+  case Role::ExpertUp: return "expert_up";
   case Role::ExpertDown: return "expert_down";
   case Role::ExpertAct: return "expert_act";
   case Role::SharedGateUp: return "shared_gate_up";
@@ -126,6 +128,7 @@ llvm::StringRef ssc::ir::splitName(Split S) {
   case Split::Vocab: return "vocab";
   case Split::Experts: return "experts";
   case Split::Heads: return "heads";
+  case Split::Sequence: return "sequence";
   case Split::Replicated: return "replicated";
   }
   return "?";
@@ -273,9 +276,6 @@ OpMetrics ssc::ir::metricsOf(const Op &O, const Workload &W) {
     return R;
   }
   case OpKind::Rope:
-    R.Flops = 6 * T * In;
-    R.BytesMoved = 2 * T * In * Act;
-    return R;
   case OpKind::Activation:
   case OpKind::Elementwise:
   case OpKind::Residual:

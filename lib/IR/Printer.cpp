@@ -258,6 +258,7 @@ llvm::json::Value ssc::ir::moduleToJSON(const Module &M) {
         {"devices", O.Devices},
         {"redundancy", O.Redundancy},
         {"split", splitName(O.How)},
+        {"weight_shards", O.WeightShards},
         {"flops", Mx.Flops},
         {"bytes", Mx.BytesMoved},
         {"weight_bytes", Mx.WeightBytes},

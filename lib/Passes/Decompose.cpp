@@ -114,9 +114,10 @@ void DecomposePass::attention(const Module &M, const LayerSpec &L, Emitter &E) {
       Op &N = E.norm(Role::QkNorm, RopeHeads * D, NormKind::RMSNorm);
       N.Out = A.SharesKv ? D : 2 * D; // one weight vector for q, one for k
     }
-    if (A.Rope.Enabled)
-      E.elementwise(OpKind::Rope, Role::Rope,
-                    static_cast<int64_t>(RopeHeads * D * A.Rope.Partial), 0);
+    if (A.Rope.Enabled) {
+      int64_t Width = static_cast<int64_t>(RopeHeads * D * A.Rope.Partial);
+      E.elementwise(OpKind::Rope, Role::Rope, Width, Width);
+    }
     Op &At = E.emit(OpKind::Attention, Role::Attn);
     At.Tokens = Extent::seqs();
     At.Heads = H;
@@ -153,7 +154,7 @@ void DecomposePass::attention(const Module &M, const LayerSpec &L, Emitter &E) {
     E.norm(Role::KvLoraNorm, Latent, L.Norm.Kind);
   }
   if (A.Rope.Enabled)
-    E.elementwise(OpKind::Rope, Role::Rope, H * RopeD + RopeD, 0);
+    E.elementwise(OpKind::Rope, Role::Rope, H * RopeD + RopeD, H * RopeD + RopeD);
 
   Op *At;
   if (Absorbed) {
@@ -237,7 +238,12 @@ void DecomposePass::ffn(const Module &M, const LayerSpec &L, Emitter &E) {
     O.WeightType = M.Prec.ExpertWeights;
     return O;
   };
-  Expert(Role::ExpertGateUp, Hidden, X.Expert.isGated() ? 2 * Width : Width);
+  if (X.Expert.isGated() && !M.Options.FuseProjections) {
+    Expert(Role::ExpertGate, Hidden, Width);
+    Expert(Role::ExpertUp, Hidden, Width);
+  } else {
+    Expert(Role::ExpertGateUp, Hidden, X.Expert.isGated() ? 2 * Width : Width);
+  }
   Op &Act = E.elementwise(OpKind::Activation, Role::ExpertAct,
                           X.Expert.isGated() ? 2 * Width : Width, Width);
   Act.Tokens = Extent::tokens(static_cast<double>(X.TopK));

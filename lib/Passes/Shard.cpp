@@ -63,7 +63,23 @@ private:
 
   Op &push(const Op &O) {
     Out.push_back(O);
-    return Out.back();
+    Op &P = Out.back();
+    // Weight matrices split by a tensor-parallel scheme exist in that many
+    // slices (norm weights are never split).
+    bool Matrix = P.Kind == OpKind::Linear || P.Kind == OpKind::ExpertLinear ||
+                  P.Kind == OpKind::Embedding;
+    switch (Matrix ? P.How : Split::None) {
+    case Split::Column:
+    case Split::Row:
+    case Split::Vocab:
+    case Split::Heads:
+      if (P.WeightShards == 1)
+        P.WeightShards = isMoeOp(P) && EP == 1 ? ETP : TP;
+      break;
+    default:
+      break;
+    }
+    return P;
   }
   Op &collective(const Op &At, OpKind K, Role R, Group G, int64_t Participants,
                  int64_t Extent, const ssc::ir::Extent &Bytes);
@@ -126,6 +142,8 @@ bool ShardPass::isMoeOp(const Op &O) const {
   switch (O.R) {
   case Role::Router:
   case Role::ExpertGateUp:
+  case Role::ExpertGate:
+  case Role::ExpertUp:
   case Role::ExpertDown:
   case Role::Combine:
   case Role::SharedGateUp:
@@ -156,9 +174,11 @@ void ShardPass::shardDense(Op O) {
       O.How = Split::Vocab;
     }
     push(O);
-    if (TP > 1)
-      collective(O, OpKind::AllReduce, Role::Embed, Group::TP, TP, TP,
-                 O.Tokens.scaled(Mod->Model.Hidden * ActBytes));
+    // Partial rows from each vocab shard: summed like a row-parallel output.
+    afterRowParallel(O, O.Tokens);
+    if (!Out.back().isComm() || Out.back().R != Role::None)
+      return;
+    Out.back().R = Role::Embed;
     return;
 
   case OpKind::Norm:
@@ -171,7 +191,7 @@ void ShardPass::shardDense(Op O) {
     }
     if (SeqSharded) {
       O.Tokens = O.Tokens.scaled(1.0 / TP);
-      O.How = Split::Row;
+      O.How = Split::Sequence;
     } else {
       Replicate(O);
     }
@@ -249,6 +269,7 @@ void ShardPass::shardDense(Op O) {
         KV.Out = A.HeadDim;
         KV.How = Split::Replicated;
         KV.Redundancy *= TP / A.KvHeads;
+        KV.WeightShards = A.KvHeads;
         push(KV);
       }
       return;
@@ -266,6 +287,7 @@ void ShardPass::shardDense(Op O) {
       O.Out = A.HeadDim;
       O.How = Split::Replicated;
       O.Redundancy *= TP / A.KvHeads;
+      O.WeightShards = A.KvHeads;
     } else {
       O.Out /= TP;
       O.How = TP > 1 ? Split::Column : Split::None;
@@ -319,6 +341,8 @@ void ShardPass::shardMoe(Op O) {
     O.Redundancy = cpRedundancy();
     switch (O.R) {
     case Role::ExpertGateUp:
+    case Role::ExpertGate:
+    case Role::ExpertUp:
     case Role::SharedGateUp:
       O.Out /= ETP;
       O.How = ETP > 1 ? Split::Column : Split::None;
@@ -373,18 +397,19 @@ void ShardPass::shardMoe(Op O) {
     }
     return;
   case Role::ExpertGateUp:
+  case Role::ExpertGate:
+  case Role::ExpertUp:
   case Role::ExpertDown: {
     O.Groups = X.Experts / EP;
     // Tokens per expert: the group's tokens, split over expert replicas.
     double GroupTokens = static_cast<double>(Replicas);
     O.Tokens = Extent::tokens(GroupTokens * X.TopK / X.Experts / EDP);
-    if (O.R == Role::ExpertGateUp) {
-      O.Out /= ETP;
-      O.How = Split::Experts;
-    } else {
+    if (O.R == Role::ExpertDown)
       O.In /= ETP;
-      O.How = Split::Experts;
-    }
+    else
+      O.Out /= ETP;
+    O.How = Split::Experts;
+    O.WeightShards = EP * ETP;
     push(O);
     if (O.R == Role::ExpertDown) {
       if (ETP > 1)
@@ -509,9 +534,11 @@ bool ShardPass::run(Module &M, DiagnosticEngine &Diags) {
                        ((In[I + 1].R == Role::FinalNorm) && Stage != PP - 1);
     if (PP > 1 && LastOfStage && Stage < PP - 1) {
       allGatherIfSeqSharded(Out.back());
+      // The send belongs to the stage boundary, not to the layer before it.
       collective(Out.back(), OpKind::SendRecv, Role::PipeSend, Group::PP, 2,
                  StageDevices * PP,
-                 Extent::tokens(tokenScale() * M.Model.Hidden * ActBytes));
+                 Extent::tokens(tokenScale() * M.Model.Hidden * ActBytes))
+          .Layer = -1;
     }
   }
   if (SeqSharded)

@@ -152,6 +152,7 @@ bool ssc::driver::compileModules(CompileInputs &In, std::vector<ir::Module> &Out
   ir::PassOptions Opts;
   Opts.Mla = MlaOpt;
   Opts.FuseProjections = FuseOpt;
+  Opts.IncludeMtp = In.IncludeMtp;
 
   std::vector<ir::Workload> Loads;
   if (PhaseOpt != PhaseChoice::Decode)
@@ -162,7 +163,9 @@ bool ssc::driver::compileModules(CompileInputs &In, std::vector<ir::Module> &Out
   for (const ir::Workload &W : Loads) {
     ir::Module M = ir::buildModule(In.M, *In.T, *In.Plan, W, Prec, Opts);
     PassManager PM;
-    if (!PassManager::parsePipeline(PassesOpt, PM, Diags))
+    // --passes= (explicitly empty) runs no pass at all.
+    if ((PassesOpt.getNumOccurrences() == 0 || !PassesOpt.empty()) &&
+        !PassManager::parsePipeline(PassesOpt, PM, Diags))
       return false;
     if (PrintAfterAll || !PrintAfter.empty()) {
       PM.setAfterPassCallback([](const Pass &P, const ir::Module &Mod) {
@@ -352,6 +355,7 @@ int ssc::driver::emitKernels(CompileInputs &In, bool JSON) {
                          {"name", ir::roleName(O.R)},
                          {"devices", O.Devices},
                          {"redundancy", O.Redundancy},
+                         {"weight_shards", O.WeightShards},
                          {"flops", Mx.Flops},
                          {"bytes", Mx.BytesMoved},
                          {"weight_bytes", Mx.WeightBytes}};

@@ -22,6 +22,7 @@ struct CompileInputs {
   std::optional<PlanSpec> Plan; // none: ssc::defaultPlan
   std::optional<Target> T;      // none: h100 x the plan's GPU count
   DiagnosticEngine &Diags;
+  bool IncludeMtp = false;      // run the model's MTP layers (--mtp)
 };
 
 /// Builds and lowers the modules for the phases --phase selects. Runs the

@@ -162,6 +162,8 @@ enum class Role : uint8_t {
   Router,
   Experts,      // routed experts (gate+up, then down: see ExpertStep)
   ExpertGateUp,
+  ExpertGate,
+  ExpertUp,
   ExpertDown,
   ExpertAct,
   SharedGateUp,
@@ -178,7 +180,7 @@ enum class Role : uint8_t {
 llvm::StringRef roleName(Role R);
 
 /// How sharding split an op's weights.
-enum class Split : uint8_t { None, Column, Row, Vocab, Experts, Heads, Replicated };
+enum class Split : uint8_t { None, Column, Row, Vocab, Experts, Heads, Sequence, Replicated };
 llvm::StringRef splitName(Split S);
 
 /// The devices a collective spans.
@@ -207,6 +209,9 @@ struct Op {
   int64_t Devices = 1;
   int64_t Redundancy = 1;
   Split How = Split::None;
+  /// Distinct slices of the op's weights across one replica's devices (tp
+  /// for a column split, ep * etp for experts, 1 when replicated).
+  int64_t WeightShards = 1;
 
   // Sizes on one device.
   Extent Tokens;           // rows processed (tokens, or sequences for the head)
