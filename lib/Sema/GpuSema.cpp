@@ -85,8 +85,13 @@ bool ssc::sema::buildGpu(Reader &R, const Block &B, GpuSpec &G) {
       continue;
     }
     if (C->hasArgs()) {
+      StringRef Example = H == "tflops"     ? "tflops bf16=989"
+                          : H == "memory"   ? "memory gb=80 gbps=3350"
+                          : H == "compute"  ? "compute sms=132"
+                          : H == "scale_up" ? "scale_up gpus=8 gbps=450"
+                                            : "scale_out gbps=50";
       R.error(C->getLoc(), "'" + H + "' takes no arguments; write its numbers "
-                                     "as terms, as in '" + H + " gbps=450'");
+                                     "as terms, as in '" + Example + "'");
       continue;
     }
 

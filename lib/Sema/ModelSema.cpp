@@ -65,7 +65,8 @@ static const StringRef AttnOptions[] = {
     "quest"};
 static const StringRef MlpKinds[] = {"swiglu", "geglu", "gelu", "relu"};
 static const StringRef ModelProperties[] = {"hidden", "vocab",  "context",
-                                            "tie_embeddings", "layers", "mtp",
+                                            "tie_embeddings", "lm_head_bias",
+                                            "layers", "mtp",
                                             "source", "dtype", "expert_dtype"};
 static const StringRef LayerClauses[] = {"attn", "mlp", "moe", "norm"};
 
@@ -372,7 +373,19 @@ std::optional<AttentionSpec> ModelBuilder::attention(ClauseChain Chain) {
       if (Args[3])
         A.Rope.HighFreqFactor = R.getNumber(*Args[3], "high", 1e-6, 1e6).value_or(4);
     } else if (N == "qk_norm") {
-      A.QkNorm = termFlag(R, T);
+      // `qk_norm`: one head_dim norm for q and one for k (Qwen3, Gemma 3);
+      // `qk_norm=full`: norms over the whole projections (OLMo 2).
+      if (T.HasArgs) {
+        R.error(T.Loc, "'qk_norm' is written 'qk_norm' (per-head norms) or "
+                       "'qk_norm=full'");
+      } else if (T.isAssignment()) {
+        if (auto W = R.getWord(*T.Assigned, "qk_norm", {"head", "full"})) {
+          A.QkNorm = true;
+          A.QkNormFull = *W == "full";
+        }
+      } else {
+        A.QkNorm = true;
+      }
     } else if (N == "bias") {
       if (T.HasArgs) {
         R.error(T.Loc, "'bias' is written 'bias' or 'bias=qkv'");
@@ -773,8 +786,8 @@ std::optional<StackPattern> ModelBuilder::pattern(const Value &V) {
   }
   default:
     R.error(V, "expected layer names, as in '3 x dense, 58 x moe' or "
-               "'62 of [5 x local, global]'; found a " +
-                   V.getKindName().str());
+               "'62 of [5 x local, global]'; found " +
+                   describeKind(V));
     return std::nullopt;
   }
 }
@@ -882,7 +895,7 @@ std::optional<ModelSpec> ModelBuilder::build() {
         R.unknown(C->getLoc(), "model clause", C->getHead(), LayerClauses);
         continue;
       }
-      addSlot(Defaults, *C, "the model's defaults");
+      addSlot(Defaults, *C, "the model");
     } else if (const auto *L = llvm::dyn_cast<Block>(N.get())) {
       auto [It, New] = LayerBlocks.try_emplace(L->getName(), L);
       if (!New) {
@@ -917,6 +930,8 @@ std::optional<ModelSpec> ModelBuilder::build() {
   }
   if (const PropertyStmt *P = Get("tie_embeddings"))
     M.TieEmbeddings = R.getBool(P->getValue(), "tie_embeddings").value_or(false);
+  if (const PropertyStmt *P = Get("lm_head_bias"))
+    M.LmHeadBias = R.getBool(P->getValue(), "lm_head_bias").value_or(false);
   if (const PropertyStmt *P = Get("source"))
     M.Source = R.getString(P->getValue(), "source").value_or("");
   if (const PropertyStmt *P = Get("dtype")) {

@@ -25,6 +25,11 @@ void Reader::error(llvm::SMLoc Loc, const llvm::Twine &Msg, llvm::SMRange Range)
     Diags.error(Loc, Msg);
 }
 
+std::string ssc::sema::describeKind(const Value &V) {
+  llvm::StringRef K = V.getKindName();
+  return (llvm::StringRef("aeiou").contains(K.front()) ? "an " : "a ") + K.str();
+}
+
 static std::string spelled(const Value &V) {
   std::string S;
   llvm::raw_string_ostream OS(S);
@@ -48,8 +53,7 @@ std::optional<int64_t> Reader::getInt(const Value &V, llvm::StringRef What,
         return X;
     }
     error(V, "'" + What + "' must be an integer, not " +
-                 (V.isNumber() ? "'" + spelled(V) + "'"
-                               : "a " + V.getKindName().str()));
+                 (V.isNumber() ? "'" + spelled(V) + "'" : describeKind(V)));
     return std::nullopt;
   }
   int64_t X = I->getValue();
@@ -77,7 +81,7 @@ std::optional<double> Reader::getNumber(const Value &V, llvm::StringRef What,
   else if (const auto *F = llvm::dyn_cast<FloatValue>(&V))
     X = F->getValue();
   else {
-    error(V, "'" + What + "' must be a number, not a " + V.getKindName().str());
+    error(V, "'" + What + "' must be a number, not " + describeKind(V));
     return std::nullopt;
   }
   if (X < Min || X > Max) {
@@ -95,8 +99,7 @@ std::optional<double> Reader::getFactor(const Value &V, llvm::StringRef What) {
   else if (V.isNumber())
     return getNumber(V, What, 1e-6, 1e6);
   else {
-    error(V, "'" + What + "' must be a factor like 4x, not a " +
-                 V.getKindName().str());
+    error(V, "'" + What + "' must be a factor like 4x, not " + describeKind(V));
     return std::nullopt;
   }
   if (!(X > 0) || X > 1e6) {
@@ -110,16 +113,15 @@ std::optional<bool> Reader::getBool(const Value &V, llvm::StringRef What) {
   if (const auto *B = llvm::dyn_cast<BoolValue>(&V))
     return B->getValue();
   error(V, "'" + What + "' must be true or false, not " +
-               (llvm::isa<RefValue>(V) ? "'" + spelled(V) + "'"
-                                       : "a " + V.getKindName().str()));
+               (llvm::isa<RefValue>(V) ? "'" + spelled(V) + "'" : describeKind(V)));
   return std::nullopt;
 }
 
 std::optional<std::string> Reader::getString(const Value &V, llvm::StringRef What) {
   if (const auto *S = llvm::dyn_cast<StringValue>(&V))
     return S->getValue().str();
-  error(V, "'" + What + "' must be a string in double quotes, not a " +
-               V.getKindName().str());
+  error(V, "'" + What + "' must be a string in double quotes, not " +
+               describeKind(V));
   return std::nullopt;
 }
 
@@ -128,7 +130,7 @@ std::optional<std::string> Reader::getWord(const Value &V, llvm::StringRef What,
   const auto *R = llvm::dyn_cast<RefValue>(&V);
   if (!R || R->hasArgs()) {
     error(V, "'" + What + "' must be one of " + joinAlternatives(Choices) +
-                 ", not " + (R ? "'" + spelled(V) + "'" : "a " + V.getKindName().str()));
+                 ", not " + (R ? "'" + spelled(V) + "'" : describeKind(V)));
     return std::nullopt;
   }
   for (llvm::StringRef C : Choices)

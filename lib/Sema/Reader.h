@@ -93,6 +93,9 @@ private:
   std::set<std::pair<const char *, std::string>> Reported;
 };
 
+/// The kind of \p V with its article, for messages: "an integer", "a string".
+std::string describeKind(const ast::Value &V);
+
 } // namespace ssc::sema
 
 #endif // SSC_LIB_SEMA_READER_H

@@ -129,6 +129,12 @@ long Loader::loadBuffer(unsigned BufferID, StringRef Path, unsigned Depth) {
                   Range);
       continue;
     }
+    // Devices, FIFOs and the like could block or never end.
+    if (!llvm::sys::fs::is_regular_file(Resolved)) {
+      Diags.error(Range.Start, "cannot import '" + Resolved +
+                                   "': not a regular file", Range);
+      continue;
+    }
     load(Resolved, Range.Start, Depth + 1);
   }
   return Index;

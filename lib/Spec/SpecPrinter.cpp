@@ -75,7 +75,7 @@ static void printAttention(const AttentionSpec &A, llvm::raw_ostream &OS) {
     }
   }
   if (A.QkNorm)
-    OS << " qk_norm";
+    OS << (A.QkNormFull ? " qk_norm=full" : " qk_norm");
   if (A.Bias == AttentionBias::QKV)
     OS << " bias=qkv";
   else if (A.Bias == AttentionBias::All)
@@ -149,6 +149,8 @@ void ssc::printModel(const ModelSpec &M, llvm::raw_ostream &OS) {
   OS << "  vocab = " << M.Vocab << ";\n";
   OS << "  context = " << M.MaxContext << ";\n";
   OS << "  tie_embeddings = " << (M.TieEmbeddings ? "true" : "false") << ";\n";
+  if (M.LmHeadBias)
+    OS << "  lm_head_bias = true;\n";
   OS << "  dtype = " << dtypeName(M.WeightType) << ";\n";
   if (M.ExpertWeightType != M.WeightType)
     OS << "  expert_dtype = " << dtypeName(M.ExpertWeightType) << ";\n";

@@ -141,6 +141,10 @@ std::optional<llvm::json::Value> ssc::parseJSONBuffer(unsigned BufferID,
     Byte = std::strtoull(Text.c_str() + B + 5, nullptr, 10);
     Msg = Text.substr(E + 3);
   }
+  // The parser reports the position after the character it just consumed,
+  // except for text after the document, where it stops at that text.
+  if (Byte > 0 && Msg != "Text after end of document")
+    --Byte;
   Byte = std::min<size_t>(Byte, Buf->getBufferSize());
   Diags.error(llvm::SMLoc::getFromPointer(Buf->getBufferStart() + Byte),
               "invalid JSON: " + Msg);

@@ -26,10 +26,16 @@ llvm::cl::OptionCategory &category();
 /// Sema options from the shared -I and --catalog flags.
 SemaOptions semaOptions();
 
+/// Applies the shared -Werror and -w flags to \p Diags.
+void configureDiagnostics(DiagnosticEngine &Diags);
+
 struct Subcommand {
   llvm::cl::SubCommand *Cmd;
   int (*Run)();
 };
+
+extern llvm::cl::SubCommand ImportHFCmd; // ImportHFCommand.cpp
+int runImportHF();
 
 } // namespace ssc::driver
 

@@ -104,8 +104,14 @@ SemaOptions ssc::driver::semaOptions() {
   return Opts;
 }
 
+void ssc::driver::configureDiagnostics(DiagnosticEngine &Diags) {
+  Diags.setWarningsAsErrors(WarningsAsErrors);
+  Diags.setSuppressWarnings(NoWarnings);
+}
+
 /// Subcommands: `ssc NAME ...`. Each lives in its own <Name>Command.cpp.
 static const driver::Subcommand Subcommands[] = {
+    {&driver::ImportHFCmd, driver::runImportHF},
     {nullptr, nullptr},
 };
 

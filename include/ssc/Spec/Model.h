@@ -80,6 +80,9 @@ struct AttentionSpec {
   bool LearnedSinks = false; // per-head sink logits (gpt-oss)
   RopeSpec Rope;
   bool QkNorm = false;
+  /// The q/k norms span the whole projection (OLMo 2: one norm over
+  /// heads*head_dim) instead of one head_dim norm shared by all heads.
+  bool QkNormFull = false;
   AttentionBias Bias = AttentionBias::None;
   bool SharesKv = false; // reuses the KV cache of the previous KV layer
   double Softcap = 0;    // logit soft-capping (Gemma 2); no effect on cost
@@ -183,6 +186,7 @@ struct ModelSpec {
   int64_t MaxContext = 0;
   llvm::SMLoc MaxContextLoc;
   bool TieEmbeddings = false;
+  bool LmHeadBias = false; // the output projection has a bias (Phi-2)
   DType WeightType = DType::BF16; // the released checkpoint's weights
   DType ExpertWeightType = DType::BF16; // routed experts' weights (gpt-oss: fp4)
 
