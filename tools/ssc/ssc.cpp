@@ -9,6 +9,8 @@
 #include "Pipeline.h"
 
 #include "ssc/AST/ASTPrinter.h"
+#include "ssc/Analysis/ModelSummary.h"
+#include "ssc/Analysis/SummaryPrinter.h"
 #include "ssc/Sema/Sema.h"
 #include "ssc/Spec/SpecPrinter.h"
 #include "ssc/Support/DataPaths.h"
@@ -29,7 +31,7 @@ cl::OptionCategory &ssc::driver::category() {
 
 namespace {
 
-enum class EmitKind { AST, Model, IR, Kernels };
+enum class EmitKind { AST, Model, IR, Kernels, Summary };
 enum class OutputFormat { Text, JSON, CSV };
 
 cl::OptionCategory &SSCCategory = driver::category();
@@ -45,7 +47,9 @@ cl::opt<EmitKind> Emit(
                           "the checked model with every default explicit"),
                clEnumValN(EmitKind::IR, "ir", "the IR after the pass pipeline"),
                clEnumValN(EmitKind::Kernels, "kernels",
-                          "one kernel per line, per device class")),
+                          "one kernel per line, per device class"),
+               clEnumValN(EmitKind::Summary, "summary",
+                          "parameters, KV cache and FLOPs per token")),
     cl::cat(SSCCategory));
 
 cl::opt<OutputFormat> Format(
@@ -54,6 +58,17 @@ cl::opt<OutputFormat> Format(
                clEnumValN(OutputFormat::JSON, "json", "one JSON document"),
                clEnumValN(OutputFormat::CSV, "csv", "comma-separated rows")),
     cl::cat(SSCCategory));
+
+cl::opt<unsigned long long> ContextLength(
+    "context",
+    cl::desc("Context length in tokens for --emit=summary (default: 4096, or "
+             "the model's context if shorter)"),
+    cl::value_desc("N"), cl::init(0), cl::cat(SSCCategory));
+
+cl::opt<bool> IncludeMtp("mtp",
+                         cl::desc("Count the model's multi-token-prediction "
+                                  "modules in --emit=summary"),
+                         cl::cat(SSCCategory));
 
 cl::opt<std::string> TargetName("target",
                                 cl::desc("GPUs to run on, e.g. h100x16 or "
@@ -167,6 +182,39 @@ static const ModelSpec *selectModel(const Program &P, DiagnosticEngine &Diags) {
   return P.InputModels.front();
 }
 
+/// --emit=summary: the model's parameters, KV cache and FLOPs per token.
+static int emitSummary(const ModelSpec *M, DiagnosticEngine &Diags) {
+  if (!M) {
+    Diags.error("the input defines no model");
+    return 1;
+  }
+  if (ContextLength.getNumOccurrences() && ContextLength == 0) {
+    Diags.error("--context must be at least 1 token");
+    return 1;
+  }
+  SummaryOptions Opts;
+  Opts.Context = static_cast<int64_t>(
+      std::min<unsigned long long>(ContextLength, INT64_MAX));
+  Opts.IncludeMtp = IncludeMtp;
+  Expected<ModelSummary> S = summarize(*M, Opts);
+  if (!S) {
+    Diags.error(toString(S.takeError()));
+    return 1;
+  }
+  switch (Format) {
+  case OutputFormat::Text:
+    printSummaryText(*S, *M, outs());
+    break;
+  case OutputFormat::JSON:
+    printSummaryJSON(*S, *M, outs());
+    break;
+  case OutputFormat::CSV:
+    printSummaryCSV(*S, *M, outs());
+    break;
+  }
+  return Diags.hasErrors() ? 1 : 0;
+}
+
 int main(int argc, char **argv) {
   InitLLVM X(argc, argv);
   cl::HideUnrelatedOptions(SSCCategory);
@@ -227,6 +275,9 @@ int main(int argc, char **argv) {
                                 : driver::emitKernels(In, JSON);
   }
 
+  if (Emit == EmitKind::Summary)
+    return emitSummary(M, Diags);
+
   switch (Emit) {
   case EmitKind::AST:
     for (size_t FI : P->InputFiles)
@@ -234,6 +285,7 @@ int main(int argc, char **argv) {
     break;
   case EmitKind::IR:
   case EmitKind::Kernels:
+  case EmitKind::Summary:
     break;
   case EmitKind::Model:
     if (!M) {
