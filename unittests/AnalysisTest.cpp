@@ -296,6 +296,24 @@ model m {
   EXPECT_EQ(attentionCombination(D.model()), "mha+swa+sinks");
 }
 
+TEST(ModelSummary, ReportsCountsBeyond64Bits) {
+  // Every size is within Sema's limits, but a million experts of
+  // 2^24 x 2^24 hold more than 2^63 weights.
+  Compiled C(R"(
+model huge {
+  hidden = 16777216; vocab = 10; context = 16;
+  attn mha heads=1;
+  layer e { moe(1048576, top1) swiglu(16777216); }
+  layers = e;
+})");
+  ASSERT_TRUE(C.P) << C.Errors;
+  auto S = summarize(C.model());
+  ASSERT_FALSE(static_cast<bool>(S));
+  EXPECT_EQ(llvm::toString(S.takeError()),
+            "model 'huge' has more parameters or KV-cache elements than 64-bit "
+            "counts can hold");
+}
+
 TEST(ModelSummary, RejectsBadContexts) {
   Compiled C(Tiny);
   ASSERT_TRUE(C.P) << C.Errors;

@@ -50,11 +50,38 @@ llvm::ArrayRef<DType> ssc::summaryKvTypes() {
 
 namespace {
 
+/// Counts that Sema accepts can exceed 64 bits (a million experts of
+/// 2^24 x 2^24); every sum and product goes through these and sets the
+/// overflow flag instead of wrapping.
+struct Checked {
+  bool Overflow = false;
+
+  int64_t mul(int64_t A, int64_t B) {
+    int64_t R;
+    if (__builtin_mul_overflow(A, B, &R)) {
+      Overflow = true;
+      return 0;
+    }
+    return R;
+  }
+  void add(int64_t &Acc, int64_t V) {
+    if (__builtin_add_overflow(Acc, V, &Acc))
+      Overflow = true;
+  }
+  void add(ParamBreakdown &Acc, const ParamBreakdown &V) {
+    for (unsigned I = 0; I < NumParamGroups; ++I) {
+      add(Acc.Groups[I].Total, V.Groups[I].Total);
+      add(Acc.Groups[I].Active, V.Groups[I].Active);
+    }
+  }
+};
+
 /// The weights of a layer (or module) and the multiply-accumulates one token
 /// performs with them.
 struct Tally {
   ParamBreakdown Params;
   int64_t ActiveMacs = 0;
+  Checked C;
 
   /// \p Count copies of an In x Out matrix (with a bias of Out when \p Bias),
   /// \p Used of which one token multiplies (-1: all).
@@ -62,15 +89,17 @@ struct Tally {
               int64_t Used = -1) {
     if (Used < 0)
       Used = Count;
-    int64_t P = In * Out + (Bias ? Out : 0);
-    Params[G].Total += Count * P;
-    Params[G].Active += Used * P;
-    ActiveMacs += Used * In * Out;
+    int64_t Weights = C.mul(In, Out);
+    int64_t P = Weights;
+    C.add(P, Bias ? Out : 0);
+    C.add(Params[G].Total, C.mul(Count, P));
+    C.add(Params[G].Active, C.mul(Used, P));
+    C.add(ActiveMacs, C.mul(Used, Weights));
   }
   /// Weights that are not multiplied as a matrix (norm scales, sinks).
   void vector(ParamGroup G, int64_t N) {
-    Params[G].Total += N;
-    Params[G].Active += N;
+    C.add(Params[G].Total, N);
+    C.add(Params[G].Active, N);
   }
 };
 
@@ -149,7 +178,7 @@ Tally tallyLayer(const LayerSpec &L, int64_t H) {
     }
     T.linear(ParamGroup::Router, H, E.Experts, E.RouterBias);
   }
-  T.vector(ParamGroup::Norms, normsPerLayer(L.Norm.Placement) * L.Norm.params(H));
+  T.vector(ParamGroup::Norms, T.C.mul(normsPerLayer(L.Norm.Placement), L.Norm.params(H)));
   return T;
 }
 
@@ -266,6 +295,7 @@ llvm::Expected<ModelSummary> ssc::summarize(const ModelSpec &M,
         static_cast<long long>(M.MaxContext));
 
   ModelSummary S;
+  Checked C;
   S.Model = M.Name;
   S.Context = Ctx;
   S.IncludesMtp = Opts.IncludeMtp && !M.MtpLayers.empty();
@@ -308,14 +338,19 @@ llvm::Expected<ModelSummary> ssc::summarize(const ModelSpec &M,
     S.PrefillAttentionFlopsPerSequence += PrefillAttn * static_cast<double>(Ctx);
     S.DecodeAttentionFlopsPerToken += DecodeAttn;
 
+    C.Overflow |= T.C.Overflow;
     if (IsMtp) {
-      ParamCount All = T.Params.total();
-      S.Params[ParamGroup::Mtp] += All;
+      ParamBreakdown Module;
+      for (const ParamCount &G : T.Params.Groups) {
+        C.add(Module[ParamGroup::Mtp].Total, G.Total);
+        C.add(Module[ParamGroup::Mtp].Active, G.Active);
+      }
+      C.add(S.Params, Module);
     } else {
-      S.Params += T.Params;
+      C.add(S.Params, T.Params);
     }
-    S.KvElementsPerToken += LS.KvElementsPerToken;
-    S.KvElementsPerSequence += LS.KvElementsPerToken * LS.CachedTokens;
+    C.add(S.KvElementsPerToken, LS.KvElementsPerToken);
+    C.add(S.KvElementsPerSequence, C.mul(LS.KvElementsPerToken, LS.CachedTokens));
     S.PrefillFlopsPerSequence += LS.PrefillFlops * static_cast<double>(Ctx);
     S.DecodeFlopsPerToken += LS.DecodeFlops;
     if (IsMtp) { // the draft token's logits
@@ -332,5 +367,17 @@ llvm::Expected<ModelSummary> ssc::summarize(const ModelSpec &M,
       AddLayer(K, true);
   S.PrefillFlopsPerSequence += LogitFlops;
   S.DecodeFlopsPerToken += LogitFlops;
+  // The grand totals must fit too.
+  ParamCount Sum;
+  for (const ParamCount &G : S.Params.Groups) {
+    C.add(Sum.Total, G.Total);
+    C.add(Sum.Active, G.Active);
+  }
+  if (C.Overflow)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "model '%s' has more parameters or KV-cache elements than 64-bit "
+        "counts can hold",
+        M.Name.c_str());
   return S;
 }
