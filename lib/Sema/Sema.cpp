@@ -149,9 +149,10 @@ std::unique_ptr<Program> ssc::analyze(llvm::ArrayRef<std::string> Paths,
                                       const SemaOptions &Opts) {
   return analyzeImpl(Diags, Opts, [&](Loader &L, Program &P) {
     for (const std::string &Path : Paths) {
-      size_t Before = P.Files.size();
+      // A file loaded already (the GPU catalog named on the command line, a
+      // file an earlier input imports) is still an input.
       long I = L.load(Path, SMLoc(), 0);
-      if (I >= 0 && static_cast<size_t>(I) >= Before)
+      if (I >= 0 && !llvm::is_contained(P.InputFiles, static_cast<size_t>(I)))
         P.InputFiles.push_back(static_cast<size_t>(I));
     }
   });
