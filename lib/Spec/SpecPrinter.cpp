@@ -6,16 +6,18 @@
 
 using namespace ssc;
 
+/// A string literal that reads back to \p S: a raw CR or LF would end it.
 static std::string quoted(llvm::StringRef S) {
   std::string Out = "\"";
   for (char C : S) {
-    if (C == '"' || C == '\\')
-      Out += '\\';
-    if (C == '\n') {
-      Out += "\\n";
-      continue;
+    switch (C) {
+    case '"': Out += "\\\""; break;
+    case '\\': Out += "\\\\"; break;
+    case '\n': Out += "\\n"; break;
+    case '\r': Out += "\\r"; break;
+    case '\t': Out += "\\t"; break;
+    default: Out += C;
     }
-    Out += C;
   }
   return Out + "\"";
 }
