@@ -12,6 +12,7 @@
 #include "ssc/Sema/Sema.h"
 #include "ssc/Support/JSONLocator.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Path.h"
 
@@ -221,6 +222,27 @@ std::optional<PlanSpec> ssc::sema::buildPlan(Reader &R, const Block &B) {
 // JSON
 //===----------------------------------------------------------------------===//
 
+/// Whether \p S can be written as a name in the language (SSC.g4's ID, not
+/// a keyword), so that the plan prints back as `plan NAME { ... }`.
+static bool isName(StringRef S) {
+  static const StringRef Keywords[] = {"import",  "model",  "layer",   "gpu",
+                                       "plan",    "prefill", "decode", "extends",
+                                       "true",    "false"};
+  if (S.empty() || !(llvm::isAlpha(S.front()) || S.front() == '_') ||
+      llvm::is_contained(Keywords, S))
+    return false;
+  bool AfterSeparator = false;
+  for (char C : S) {
+    if (llvm::isAlnum(C) || C == '_')
+      AfterSeparator = false;
+    else if ((C == '-' || C == '.') && !AfterSeparator)
+      AfterSeparator = true;
+    else
+      return false;
+  }
+  return !AfterSeparator;
+}
+
 static std::optional<PlanValue> fromJSON(Reader &R, const JSONLocator &Loc,
                                          const std::string &Path,
                                          const llvm::json::Value &V) {
@@ -278,10 +300,12 @@ static bool readJSONObject(Reader &R, const JSONLocator &Loc,
       continue;
     }
     if (AllowPhases && K == "name") {
-      if (auto S = V.getAsString())
+      if (auto S = V.getAsString(); S && isName(*S)) {
         Plan.Name = S->str();
-      else {
-        R.error(Loc.valueLoc(Path), "'name' must be a string");
+      } else {
+        R.error(Loc.valueLoc(Path),
+                "'name' must be a string holding a name of the language (letters, "
+                "digits and _, joined by - or .), as in \"serve-v2\"");
         Ok = false;
       }
       continue;
@@ -332,6 +356,9 @@ std::optional<PlanSpec> ssc::loadPlanJSON(StringRef Path, DiagnosticEngine &Diag
   PhasePlan *Both[2] = {&Plan.Prefill, &Plan.Decode};
   const llvm::json::Object *Phases[2] = {nullptr, nullptr};
   readJSONObject(R, Loc, *O, "", Both, true, Phases, Plan);
+  if (!O->get("name") && !isName(Plan.Name))
+    R.error(Plan.Loc, "the plan needs a name: the file name '" + Plan.Name +
+                          "' is not a name of the language; add \"name\": \"...\"");
   for (int I = 0; I < 2; ++I) {
     if (!Phases[I])
       continue;
