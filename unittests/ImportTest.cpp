@@ -140,6 +140,28 @@ TEST(ImportHF, SmolLM3NoRopeInterval) {
   EXPECT_TRUE(I.M->TieEmbeddings); // SmolLM3Config ties by default
 }
 
+TEST(ImportHF, NormVariants) {
+  // OLMo 2 normalizes the whole q and k projections, after each block.
+  Imported Olmo(llamaLike("olmo2", ""));
+  ASSERT_TRUE(Olmo.M) << Olmo.Errors;
+  EXPECT_TRUE(Olmo.layer(0).Attn.QkNorm);
+  EXPECT_TRUE(Olmo.layer(0).Attn.QkNormFull);
+  EXPECT_EQ(Olmo.layer(0).Norm.Placement, NormPlacement::Post);
+  // Qwen3 normalizes each head.
+  Imported Qwen(llamaLike("qwen3", ""));
+  ASSERT_TRUE(Qwen.M) << Qwen.Errors;
+  EXPECT_TRUE(Qwen.layer(0).Attn.QkNorm);
+  EXPECT_FALSE(Qwen.layer(0).Attn.QkNormFull);
+  // Phi-2: one LayerNorm, parallel blocks, a biased output head.
+  Imported Phi(llamaLike("phi", R"("hidden_act": "gelu_new")"));
+  ASSERT_TRUE(Phi.M) << Phi.Errors;
+  EXPECT_TRUE(Phi.M->LmHeadBias);
+  EXPECT_EQ(Phi.layer(0).Norm.Kind, NormKind::LayerNorm);
+  EXPECT_EQ(Phi.layer(0).Norm.Placement, NormPlacement::Parallel);
+  EXPECT_EQ(Phi.layer(0).Mlp->Kind, MlpKind::GELU);
+  EXPECT_DOUBLE_EQ(Phi.layer(0).Attn.Rope.Partial, 0.5);
+}
+
 TEST(ImportHF, RopeScalingVariants) {
   Imported Yarn(llamaLike("qwen3", R"("rope_scaling": {"rope_type": "yarn",
       "factor": 4.0, "original_max_position_embeddings": 1024})"));

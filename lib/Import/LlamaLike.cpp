@@ -27,11 +27,18 @@ enum class BiasRule {
   QKVBias,  // always q, k, v (Qwen2)
   NoBias,
 };
+/// Norms on q and k.
+enum class QkRule {
+  NoQkNorm,
+  QkPerHead, // one head_dim norm for q and one for k (Qwen3)
+  QkFull,    // over the whole projections (OLMo 2)
+};
 /// Where the MoE layers are and how they are described.
 enum class MoeRule { DenseOnly, MixtralMoe, Qwen2Moe, Qwen3Moe };
 
 using enum WindowRule;
 using enum BiasRule;
+using enum QkRule;
 using enum MoeRule;
 constexpr NormPlacement Pre = NormPlacement::Pre, Post = NormPlacement::Post;
 
@@ -41,7 +48,7 @@ struct Traits {
   bool KvDefaultsToHeads; // the config class turns a missing KV count into heads
   WindowRule Window;
   BiasRule Bias;
-  bool QkNorm;
+  QkRule QkNorm;
   NormPlacement Placement;
   MoeRule Moe;
   bool NoRopeLayers;  // smollm3: no_rope_layers / no_rope_layer_interval
@@ -51,17 +58,17 @@ struct Traits {
 
 // clang-format off
 const Traits Families[] = {
-  // type        tie    kv=heads window     bias      qk_norm place moe         nope   partial mlp_bias
-  {"llama",      false, true,    NoWindow,  BiasFlag, false,  Pre,  DenseOnly,  false, false,  true},
-  {"mistral",    false, false,   AllLayers, NoBias,   false,  Pre,  DenseOnly,  false, false,  false},
-  {"mixtral",    false, false,   AllLayers, NoBias,   false,  Pre,  MixtralMoe, false, false,  false},
-  {"qwen2",      false, false,   PerLayer,  QKVBias,  false,  Pre,  DenseOnly,  false, false,  false},
-  {"qwen2_moe",  false, false,   PerLayer,  QKVBias,  false,  Pre,  Qwen2Moe,   false, false,  false},
-  {"qwen3",      false, false,   PerLayer,  BiasFlag, true,   Pre,  DenseOnly,  false, false,  false},
-  {"qwen3_moe",  false, false,   PerLayer,  BiasFlag, true,   Pre,  Qwen3Moe,   false, false,  false},
-  {"olmo2",      false, true,    NoWindow,  BiasFlag, true,   Post, DenseOnly,  false, false,  false},
-  {"smollm3",    true,  false,   PerLayer,  BiasFlag, false,  Pre,  DenseOnly,  true,  false,  true},
-  {"phi3",       false, true,    AllLayers, NoBias,   false,  Pre,  DenseOnly,  false, true,   false},
+  // type        tie    kv=heads window     bias      qk_norm    place moe         nope   partial mlp_bias
+  {"llama",      false, true,    NoWindow,  BiasFlag, NoQkNorm,  Pre,  DenseOnly,  false, false,  true},
+  {"mistral",    false, false,   AllLayers, NoBias,   NoQkNorm,  Pre,  DenseOnly,  false, false,  false},
+  {"mixtral",    false, false,   AllLayers, NoBias,   NoQkNorm,  Pre,  MixtralMoe, false, false,  false},
+  {"qwen2",      false, false,   PerLayer,  QKVBias,  NoQkNorm,  Pre,  DenseOnly,  false, false,  false},
+  {"qwen2_moe",  false, false,   PerLayer,  QKVBias,  NoQkNorm,  Pre,  Qwen2Moe,   false, false,  false},
+  {"qwen3",      false, false,   PerLayer,  BiasFlag, QkPerHead, Pre,  DenseOnly,  false, false,  false},
+  {"qwen3_moe",  false, false,   PerLayer,  BiasFlag, QkPerHead, Pre,  Qwen3Moe,   false, false,  false},
+  {"olmo2",      false, true,    NoWindow,  BiasFlag, QkFull,    Post, DenseOnly,  false, false,  false},
+  {"smollm3",    true,  false,   PerLayer,  BiasFlag, NoQkNorm,  Pre,  DenseOnly,  true,  false,  true},
+  {"phi3",       false, true,    AllLayers, NoBias,   NoQkNorm,  Pre,  DenseOnly,  false, true,   false},
 };
 // clang-format on
 
@@ -147,7 +154,8 @@ void hf::importLlamaLike(ImportContext &X) {
   if (T.PartialRotary)
     Attn.Rope.Partial =
         C.numberOr("partial_rotary_factor", 1.0, 1e-6, 1.0).value_or(1.0);
-  Attn.QkNorm = T.QkNorm;
+  Attn.QkNorm = T.QkNorm != NoQkNorm;
+  Attn.QkNormFull = T.QkNorm == QkFull;
   if (T.Bias == QKVBias)
     Attn.Bias = AttentionBias::QKV;
   else if (T.Bias == BiasFlag && C.boolOr("attention_bias", false).value_or(false))

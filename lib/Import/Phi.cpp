@@ -2,7 +2,8 @@
 //
 // The `phi` model type (GPT-J style): one LayerNorm feeding attention and a
 // plain two-matrix MLP (fc1, fc2) computed in parallel, biases on every
-// projection, rotary embeddings on part of each head (partial_rotary_factor).
+// projection (the output head's too), rotary embeddings on part of each head
+// (partial_rotary_factor).
 // Phi-3 and later are `phi3`, a Llama-style layout (LlamaLike.cpp).
 //
 //===----------------------------------------------------------------------===//
@@ -15,6 +16,7 @@ using namespace ssc::hf;
 void hf::importPhi(ImportContext &X) {
   const ConfigReader &C = X.C;
   readBasics(X, {/*TieEmbeddings=*/false, std::nullopt, std::nullopt});
+  X.M.LmHeadBias = true; // PhiForCausalLM's lm_head has a bias
 
   AttentionSpec Attn = readAttention(X, /*KvDefaultsToHeads=*/true);
   Attn.Rope = readRope(X, 10000.0);
