@@ -8,7 +8,7 @@
 //   - an accepted input prints (--emit=ast) to text that is accepted again
 //     and prints identically (print -> parse -> print is a fixed point);
 //   - each accepted model printed with every default explicit (--emit=model)
-//     is accepted again and prints identically.
+//     is accepted again and prints identically, and so is each plan.
 //
 // Plans found in the input are also checked against its models and GPUs.
 //
@@ -56,6 +56,13 @@ std::string printModelText(const ModelSpec &M) {
   std::string S;
   llvm::raw_string_ostream OS(S);
   printModel(M, OS);
+  return OS.str();
+}
+
+std::string printPlanText(const PlanSpec &P) {
+  std::string S;
+  llvm::raw_string_ostream OS(S);
+  printPlan(P, OS);
   return OS.str();
 }
 
@@ -110,6 +117,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
     std::string Text2 = printModelText(*Q->InputModels.front());
     if (Text2 != Text1)
       fail("a printed model does not print back identically", Text1, Text2);
+  }
+  for (const PlanSpec *Plan : P->InputPlans) {
+    std::string Text1 = printPlanText(*Plan);
+    llvm::SourceMgr SM3;
+    std::unique_ptr<Program> Q = analyzeText(Text1, SM3);
+    if (!Q || Q->InputPlans.size() != 1)
+      fail("a printed plan is rejected", Text1, "");
+    std::string Text2 = printPlanText(*Q->InputPlans.front());
+    if (Text2 != Text1)
+      fail("a printed plan does not print back identically", Text1, Text2);
   }
   return 0;
 }
