@@ -2,6 +2,11 @@
 
 #include "TestUtil.h"
 
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
 #include <gtest/gtest.h>
 
 using namespace ssc;
@@ -194,6 +199,131 @@ TEST(Sema, TargetsResolveWithCounts) {
   ASSERT_TRUE(resolveTarget(*C.P, "H800x8", T, C.Diags)); // the seed's name
   EXPECT_EQ(T.Gpu->Name, "h800");
   EXPECT_FALSE(resolveTarget(*C.P, "h10x8", T, C.Diags));
+}
+
+TEST(Sema, LayerClausesCompleteFromDefaults) {
+  Compiled C(R"(
+model g {
+  hidden = 4096; vocab = 32000; context = 131072;
+  attn gqa(kv=8) heads=32 rope(1000000) linear(8x) qk_norm;
+  mlp swiglu(14336);
+  norm layernorm;
+  layer global {}
+  layer local { attn window=1024 rope(10000); norm post; }
+  layer nope-layer extends local { attn nope; }
+  layer single { attn mqa; }
+  layers = global, local, nope-layer, single;
+})");
+  ASSERT_TRUE(C.P) << C.Errors;
+  const ModelSpec &M = C.model();
+  const AttentionSpec &Global = M.layer(0).Attn;
+  EXPECT_EQ(Global.Rope.Scaling, RopeScaling::Linear);
+  EXPECT_DOUBLE_EQ(Global.Rope.Theta, 1e6);
+
+  // The local layer keeps the kind, heads and qk_norm; its rope replaces the
+  // model's and drops the scaling; its norm keeps the kind.
+  const LayerSpec &Local = M.layer(1);
+  EXPECT_EQ(Local.Attn.Kind, AttentionKind::GQA);
+  EXPECT_EQ(Local.Attn.KvHeads, 8);
+  EXPECT_EQ(Local.Attn.Heads, 32);
+  EXPECT_EQ(Local.Attn.Window, 1024);
+  EXPECT_TRUE(Local.Attn.QkNorm);
+  EXPECT_DOUBLE_EQ(Local.Attn.Rope.Theta, 10000);
+  EXPECT_EQ(Local.Attn.Rope.Scaling, RopeScaling::None);
+  EXPECT_EQ(Local.Norm.Kind, NormKind::LayerNorm);
+  EXPECT_EQ(Local.Norm.Placement, NormPlacement::Post);
+
+  // Through extends: nope replaces local's rope, the window stays.
+  const AttentionSpec &Nope = M.layer(2).Attn;
+  EXPECT_FALSE(Nope.Rope.Enabled);
+  EXPECT_EQ(Nope.Window, 1024);
+
+  const AttentionSpec &Single = M.layer(3).Attn;
+  EXPECT_EQ(Single.Kind, AttentionKind::MQA);
+  EXPECT_EQ(Single.KvHeads, 1);
+}
+
+TEST(Sema, ErrorsInSharedClausesAreReportedOnce) {
+  // The default attn clause is used by three layers, two of which complete
+  // it with their own options; a plan key is applied to both phases.
+  Compiled C(R"(
+model m {
+  hidden = 64; vocab = 8; context = 4096;
+  attn mha heads=4 flash;
+  mlp swiglu(8);
+  layer a {}
+  layer b { attn window=16; }
+  layer c { attn window=32; }
+  layers = a, b, c;
+}
+plan p { tp = 0; }
+)");
+  EXPECT_FALSE(C.P);
+  EXPECT_EQ(C.Diags.getNumErrors(), 2u) << C.Errors;
+  auto Count = [&](llvm::StringRef Needle) {
+    size_t N = 0;
+    for (size_t At = C.Errors.find(Needle.str()); At != std::string::npos;
+         At = C.Errors.find(Needle.str(), At + 1))
+      ++N;
+    return N;
+  };
+  EXPECT_EQ(Count("unknown attention option 'flash'"), 1u) << C.Errors;
+  EXPECT_EQ(Count("'tp' must be between 1"), 1u) << C.Errors;
+}
+
+TEST(Sema, FileNamedTwiceIsAnInput) {
+  // The catalog is loaded first; named again as the input, it is the input.
+  llvm::SourceMgr SM;
+  std::string Errors;
+  llvm::raw_string_ostream ES(Errors);
+  DiagnosticEngine Diags(SM, ES);
+  SemaOptions Opts;
+  Opts.CatalogPath = dataPath("targets/gpus.arch");
+  auto P = analyze({Opts.CatalogPath}, Diags, Opts);
+  ASSERT_TRUE(P) << ES.str();
+  ASSERT_EQ(P->InputFiles.size(), 1u);
+  EXPECT_EQ(P->Files[P->InputFiles[0]]->getPath(), Opts.CatalogPath);
+}
+
+TEST(Sema, JSONPlanNamesMustBeNames) {
+  auto Load = [](llvm::StringRef Stem, llvm::StringRef Text, std::string &Errors) {
+    llvm::SmallString<128> Dir;
+    EXPECT_FALSE(llvm::sys::fs::createUniqueDirectory("ssc-plan", Dir));
+    llvm::SmallString<128> Path(Dir);
+    llvm::sys::path::append(Path, Stem + ".json");
+    {
+      std::error_code EC;
+      llvm::raw_fd_ostream OS(Path, EC);
+      EXPECT_FALSE(EC);
+      OS << Text;
+    }
+    llvm::SourceMgr SM;
+    llvm::raw_string_ostream ES(Errors);
+    DiagnosticEngine Diags(SM, ES);
+    std::optional<PlanSpec> Plan = loadPlanJSON(Path, Diags);
+    ES.flush();
+    llvm::sys::fs::remove(Path);
+    llvm::sys::fs::remove(Dir);
+    return Plan;
+  };
+  std::string E;
+  auto Named = Load("x", R"({"name": "serve-v2.1", "tp": 2})", E);
+  ASSERT_TRUE(Named) << E;
+  EXPECT_EQ(Named->Name, "serve-v2.1");
+  auto Stem = Load("decode_only", R"({"tp": 2})", E);
+  ASSERT_TRUE(Stem) << E;
+  EXPECT_EQ(Stem->Name, "decode_only");
+  for (const char *Bad : {"a b", "2x", "plan", "a-", "a..b", ""}) {
+    std::string Errors;
+    EXPECT_FALSE(Load("x", std::string(R"({"name": ")") + Bad + "\"}", Errors))
+        << Bad;
+    EXPECT_NE(Errors.find("'name' must be a string holding a name"),
+              std::string::npos)
+        << Errors;
+  }
+  std::string Errors;
+  EXPECT_FALSE(Load("model", "{}", Errors));
+  EXPECT_NE(Errors.find("the plan needs a name"), std::string::npos) << Errors;
 }
 
 } // namespace

@@ -5,6 +5,8 @@
 #include "ssc/Support/Format.h"
 #include "ssc/Support/JSONLocator.h"
 
+#include "llvm/Support/MemoryBuffer.h"
+
 #include <gtest/gtest.h>
 
 using namespace ssc;
@@ -58,6 +60,26 @@ TEST(JSONLocator, FindsNestedKeys) {
   EXPECT_EQ(*L.valueLoc("decode.ep[1]").getPointer(), '2');
   // Unknown paths fall back to the nearest parent.
   EXPECT_EQ(L.valueLoc("decode.nope").getPointer(), L.valueLoc("decode").getPointer());
+}
+
+TEST(JSONLocator, SyntaxErrorsPointAtTheCharacter) {
+  auto ErrorAt = [](llvm::StringRef Text) {
+    llvm::SourceMgr SM;
+    std::string Out;
+    llvm::raw_string_ostream OS(Out);
+    DiagnosticEngine D(SM, OS);
+    unsigned ID = SM.AddNewSourceBuffer(
+        llvm::MemoryBuffer::getMemBufferCopy(Text, "p.json"), llvm::SMLoc());
+    EXPECT_FALSE(parseJSONBuffer(ID, D));
+    OS.flush();
+    return Out.substr(0, Out.find(": error:"));
+  };
+  // The parser stops one character after a missing comma or a bad key, but
+  // at text after the document.
+  EXPECT_EQ(ErrorAt("{\"tp\": 8 \"ep\": 8}"), "p.json:1:10");
+  EXPECT_EQ(ErrorAt("{tp: 8}"), "p.json:1:2");
+  EXPECT_EQ(ErrorAt("{\"tp\": 8} x"), "p.json:1:11");
+  EXPECT_EQ(ErrorAt("{\"tp\": 8,\n"), "p.json:1:10");
 }
 
 TEST(Target, SplitsNames) {
