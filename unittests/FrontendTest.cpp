@@ -150,6 +150,28 @@ TEST(Parser, LimitsTokens) {
   EXPECT_NE(P.Errors.find("more than 10 tokens"), std::string::npos);
 }
 
+TEST(Parser, LimitsBytes) {
+  ParserLimits L;
+  L.MaxBytes = 8;
+  Parsed P("model m { }", L);
+  EXPECT_FALSE(P.F);
+  EXPECT_NE(P.Errors.find("t.arch:1:1: error: file is too large (11 bytes; the "
+                          "limit is 8)"),
+            std::string::npos)
+      << P.Errors;
+  Parsed Fits("model m {}", ParserLimits{256, 100, 10});
+  EXPECT_TRUE(Fits.F) << Fits.Errors;
+}
+
+TEST(Parser, ColumnsCountBytes) {
+  // U+00E9 is two bytes: the bad character after it is at byte column 21.
+  Parsed P("model m { s = \"\xC3\xA9\"; \xE2\x89\x88 }");
+  EXPECT_FALSE(P.F);
+  EXPECT_NE(P.Errors.find("t.arch:1:21: error: unexpected character U+2248"),
+            std::string::npos)
+      << P.Errors;
+}
+
 TEST(Parser, OverflowIsAnError) {
   Parsed P("model m { a = 9223372036854775808; }");
   EXPECT_FALSE(P.F);
