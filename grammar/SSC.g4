@@ -36,9 +36,13 @@ gpuDecl     : GPU name (EXTENDS base=name)? '{' stmt* '}' ;
 
 planDecl    : PLAN name '{' planItem* '}' ;
 planItem    : phaseDecl
+            | layerDecl
             | stmt
             ;
-phaseDecl   : phase=(PREFILL | DECODE) '{' stmt* '}' ;
+phaseDecl   : phase=(PREFILL | DECODE) '{' phaseItem* '}' ;
+phaseItem   : layerDecl
+            | stmt
+            ;
 
 // A property binds a value (possibly a comma-separated list, possibly a layer
 // pattern); a clause is a head word with optional arguments and terms.

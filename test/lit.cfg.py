@@ -31,3 +31,9 @@ config.substitutions.append(
 
 if config.ssc_sanitized:
     config.available_features.add("sanitizer")
+
+# The seed tool's reference outputs, when the checkout sits beside them.
+shallowsim = os.path.join(os.path.dirname(config.ssc_src_root), "shared", "reference", "shallowsim")
+if os.path.isdir(shallowsim):
+    config.available_features.add("shallowsim-reference")
+config.substitutions.append(("%shallowsim", shallowsim))

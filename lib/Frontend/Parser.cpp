@@ -321,14 +321,21 @@ private:
 
   NodePtr buildPlan(SSCParser::PlanDeclContext *C) {
     std::vector<NodePtr> Body;
+    auto Layer = [&](SSCParser::LayerDeclContext *L) {
+      return buildBlock(BlockKind::Layer, L->getStart(), L->name(0), L->base,
+                        L->stmt(), L->RBRACE());
+    };
     for (auto *I : C->planItem()) {
       if (auto *Ph = I->phaseDecl()) {
         BlockKind K = Ph->PREFILL() ? BlockKind::Prefill : BlockKind::Decode;
-        std::vector<NodePtr> Stmts;
-        for (auto *S : Ph->stmt())
-          Stmts.push_back(buildStmt(S));
+        std::vector<NodePtr> Items;
+        for (auto *PI : Ph->phaseItem())
+          Items.push_back(PI->layerDecl() ? Layer(PI->layerDecl())
+                                          : buildStmt(PI->stmt()));
         Body.push_back(makeBlock(K, Ph->getStart(), nullptr, nullptr,
-                                 std::move(Stmts), Ph->RBRACE()));
+                                 std::move(Items), Ph->RBRACE()));
+      } else if (auto *L = I->layerDecl()) {
+        Body.push_back(Layer(L));
       } else {
         Body.push_back(buildStmt(I->stmt()));
       }

@@ -236,6 +236,10 @@ OpMetrics ssc::ir::metricsOf(const Op &O, const Workload &W) {
   double Act = bytesPerElement(O.ActType);
   double Wt = bytesPerElement(O.WeightType);
   double In = static_cast<double>(O.In), Out = static_cast<double>(O.Out);
+  auto Finish = [&]() {
+    R.BytesMoved = R.WeightRead + R.KvRead + R.ActBytes;
+    return R;
+  };
   switch (O.Kind) {
   case OpKind::ModelEmbed:
   case OpKind::ModelStack:
@@ -245,8 +249,9 @@ OpMetrics ssc::ir::metricsOf(const Op &O, const Workload &W) {
   case OpKind::Embedding:
   case OpKind::Gather:
     R.WeightBytes = In * Out * Wt;
-    R.BytesMoved = T * In * (Wt + Act);
-    return R;
+    R.WeightRead = T * In * Wt; // only the rows looked up
+    R.ActBytes = T * In * Act;
+    return Finish();
   case OpKind::Norm:
   case OpKind::NormKernel: {
     // In: width normalized per token; Out: weights (QK-norm shares one
@@ -254,26 +259,27 @@ OpMetrics ssc::ir::metricsOf(const Op &O, const Workload &W) {
     double Params = Out * (O.Sub == static_cast<uint8_t>(NormKind::LayerNorm) ? 2 : 1);
     R.Flops = 4 * T * In;
     R.WeightBytes = Params * Wt;
-    R.BytesMoved = 2 * T * In * Act + R.WeightBytes;
-    return R;
+    R.WeightRead = R.WeightBytes;
+    R.ActBytes = 2 * T * In * Act;
+    return Finish();
   }
   case OpKind::Linear:
   case OpKind::Gemm: {
-    double Batch = O.Groups > 0 ? static_cast<double>(O.Groups) : 1.0;
+    double Batch = O.Groups > 0 ? O.Groups : 1.0;
     R.Flops = 2 * T * In * Out * Batch;
-    R.WeightBytes = (In * Out * Batch + (O.Bias ? Out * Batch : 0)) * Wt;
-    if (O.TiedWeights)
-      R.WeightBytes = 0;
-    R.BytesMoved = In * Out * Batch * Wt + T * (In + Out) * Batch * Act;
-    return R;
+    R.WeightRead = (In * Out + (O.Bias ? Out : 0)) * Batch * Wt;
+    R.WeightBytes = O.TiedWeights ? 0 : R.WeightRead;
+    R.ActBytes = T * (In + Out) * Batch * Act;
+    return Finish();
   }
   case OpKind::ExpertLinear:
   case OpKind::GroupedGemm: {
-    double G = static_cast<double>(O.Groups);
+    double G = O.Groups;
     R.Flops = 2 * G * T * In * Out;
     R.WeightBytes = G * (In * Out + (O.Bias ? Out : 0)) * Wt;
-    R.BytesMoved = G * In * Out * Wt + G * T * (In + Out) * Act;
-    return R;
+    R.WeightRead = R.WeightBytes;
+    R.ActBytes = G * T * (In + Out) * Act;
+    return Finish();
   }
   case OpKind::Rope:
   case OpKind::Activation:
@@ -283,8 +289,8 @@ OpMetrics ssc::ir::metricsOf(const Op &O, const Workload &W) {
   case OpKind::MoeCombine:
     // In: input width, Out: output width.
     R.Flops = 4 * T * std::max(In, Out);
-    R.BytesMoved = T * (In + Out) * Act;
-    return R;
+    R.ActBytes = T * (In + Out) * Act;
+    return Finish();
   case OpKind::Attention:
   case OpKind::FlashAttention:
   case OpKind::PagedAttention:
@@ -298,15 +304,16 @@ OpMetrics ssc::ir::metricsOf(const Op &O, const Workload &W) {
     R.Flops = 2 * Seqs * H * static_cast<double>(O.QkDim + O.VDim) * Pairs / Shards;
     double Q = static_cast<double>(W.Query);
     double Keys = keysRead(O, W) / Shards;
-    double KvBytes = bytesPerElement(O.KvType);
     // Cached keys come from the KV cache; in the plain MLA form they are
     // decompressed activations.
-    R.BytesMoved = Seqs * (Keys * static_cast<double>(O.KvReadPerKey) *
-                               (O.Latent || O.KvReadPerKey == O.KvElemsPerToken
-                                    ? KvBytes
-                                    : Act) +
-                           Q * H * static_cast<double>(O.QkDim + O.VDim) * Act);
-    return R;
+    bool FromCache = O.Latent || O.KvReadPerKey == O.KvElemsPerToken;
+    double KeyBytes = Seqs * Keys * static_cast<double>(O.KvReadPerKey);
+    if (FromCache)
+      R.KvRead = KeyBytes * bytesPerElement(O.KvType);
+    else
+      R.ActBytes = KeyBytes * Act;
+    R.ActBytes += Seqs * Q * H * static_cast<double>(O.QkDim + O.VDim) * Act;
+    return Finish();
   }
   case OpKind::AllReduce:
   case OpKind::AllGather:

@@ -112,7 +112,7 @@ void ssc::ir::printOp(const Module &M, const Op &O, llvm::raw_ostream &OS) {
     else
       A.add("tokens", T).add("in", O.In).add("out", O.Out);
     if (O.Groups > 0)
-      A.add("batch", O.Groups);
+      A.add("batch", formatNumber(O.Groups));
     A.add("dtype", dtypeName(O.WeightType)).flag("bias", O.Bias).flag("tied", O.TiedWeights);
     Type = "(" + shape({T, static_cast<double>(O.In)}, O.ActType) + ", " +
            (O.Groups > 0 ? formatNumber(static_cast<double>(O.Groups)) + "x" : "") +
@@ -121,7 +121,7 @@ void ssc::ir::printOp(const Module &M, const Op &O, llvm::raw_ostream &OS) {
     break;
   case OpKind::ExpertLinear:
   case OpKind::GroupedGemm:
-    A.add("groups", O.Groups);
+    A.add("groups", formatNumber(O.Groups));
     if (O.Kind == OpKind::GroupedGemm)
       A.add("m_per_group", T).add("n", O.Out).add("k", O.In);
     else

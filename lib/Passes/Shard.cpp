@@ -40,6 +40,7 @@ public:
 private:
   // Plan degrees.
   int64_t TP = 1, SP = 1, PP = 1, DP = 1, EP = 1, ETP = 1, EDP = 1, MoeGroup = 1;
+  int64_t PlanTP = 1; // TP is the current layer's degree (layer sections)
   int64_t Replicas = 1; // DP replicas inside one MoE group
   bool Prefill = false;
   int64_t Domain = 1;
@@ -364,6 +365,16 @@ void ShardPass::shardMoe(Op O) {
       break;
     }
     push(O);
+    // Tokens are permuted into expert order and back even without expert
+    // parallelism: a local all-to-all over one GPU.
+    if (O.Kind == OpKind::TopK)
+      collective(O, OpKind::AllToAll, Role::Dispatch, Group::EP, 1, 1,
+                 Extent::tokens(tokenScale() * X.TopK * Hidden *
+                                bytesPerElement(Mod->Prec.Dispatch)));
+    if (O.R == Role::ExpertDown)
+      collective(O, OpKind::AllToAll, Role::Combine, Group::EP, 1, 1,
+                 Extent::tokens(tokenScale() * X.TopK * Hidden *
+                                bytesPerElement(Mod->Prec.Combine)));
     // One all-reduce after the layer's last down projection covers routed
     // and shared experts.
     bool LastDown = X.SharedExperts > 0 ? O.R == Role::SharedDown && !X.SharedGate
@@ -400,10 +411,13 @@ void ShardPass::shardMoe(Op O) {
   case Role::ExpertGate:
   case Role::ExpertUp:
   case Role::ExpertDown: {
-    O.Groups = X.Experts / EP;
-    // Tokens per expert: the group's tokens, split over expert replicas.
+    // Expert slots: the experts plus redundant replicas, spread evenly; with
+    // uneven placement, the average GPU's share.
+    double Slots = static_cast<double>(X.Experts + Mod->Plan.RedundantExperts);
+    O.Groups = Slots / EP;
+    // Tokens per slot: the group's tokens, split over expert replicas.
     double GroupTokens = static_cast<double>(Replicas);
-    O.Tokens = Extent::tokens(GroupTokens * X.TopK / X.Experts / EDP);
+    O.Tokens = Extent::tokens(GroupTokens * X.TopK / Slots / EDP);
     if (O.R == Role::ExpertDown)
       O.In /= ETP;
     else
@@ -414,7 +428,7 @@ void ShardPass::shardMoe(Op O) {
     if (O.R == Role::ExpertDown) {
       if (ETP > 1)
         collective(O, OpKind::AllReduce, Role::None, Group::ETP, ETP, ETP,
-                   O.Tokens.scaled(static_cast<double>(O.Groups * Hidden) * ActBytes));
+                   O.Tokens.scaled(O.Groups * static_cast<double>(Hidden) * ActBytes));
       collective(O, OpKind::AllToAll, Role::Combine, Group::EP, EP, EP * ETP,
                  Extent::tokens(Share * X.TopK * Hidden *
                                 bytesPerElement(Mod->Prec.Combine) * ETP));
@@ -423,8 +437,7 @@ void ShardPass::shardMoe(Op O) {
   }
   case Role::ExpertAct:
     // The tokens this device's experts received.
-    O.Tokens = Extent::tokens(static_cast<double>(Replicas) * X.TopK *
-                              static_cast<double>(X.Experts / EP) / X.Experts / EDP);
+    O.Tokens = Extent::tokens(static_cast<double>(Replicas) * X.TopK / EP / EDP);
     O.In /= ETP;
     O.Out /= ETP;
     push(O);
@@ -453,7 +466,7 @@ bool ShardPass::run(Module &M, DiagnosticEngine &Diags) {
     }
 
   const PhasePlan &P = M.Plan;
-  TP = P.TP, SP = P.SP, PP = P.PP, DP = P.DP, EP = P.EP;
+  TP = PlanTP = P.TP, SP = P.SP, PP = P.PP, DP = P.DP, EP = P.EP;
   ETP = P.effectiveETP();
   MoeGroup = P.moeGroup();
   EDP = std::max<int64_t>(1, P.expertDP());
@@ -465,8 +478,10 @@ bool ShardPass::run(Module &M, DiagnosticEngine &Diags) {
 
   // Defensive: the driver checks plans against the model with locations.
   for (const LayerSpec &L : M.Model.LayerKinds) {
-    if (L.Attn.Heads % TP != 0 || (L.Mlp && L.Mlp->Intermediate % TP != 0) ||
-        (L.Moe && L.Moe->Experts % EP != 0)) {
+    int64_t LTP = P.tpFor(L.Name);
+    if (L.Attn.Heads % LTP != 0 || (L.Mlp && L.Mlp->Intermediate % LTP != 0) ||
+        (L.Moe && (L.Moe->Experts + P.RedundantExperts) % EP != 0 &&
+         !P.UnevenExperts)) {
       Diags.error("plan " + P.str() + " does not divide layer '" + L.Name + "'");
       return false;
     }
@@ -511,6 +526,11 @@ bool ShardPass::run(Module &M, DiagnosticEngine &Diags) {
       O.TiedWeights = false;
 
     bool Moe = isMoeOp(O);
+    // A layer section of the plan may replicate this kind over the TP group.
+    int64_t LayerTP = O.Layer >= 0
+                          ? M.Plan.tpFor(M.Model.LayerKinds[O.LayerKind].Name)
+                          : PlanTP;
+    TP = Moe ? PlanTP : LayerTP;
     if (!Moe && MoePending) {
       // Tokens left the MoE split over tp*sp ranks; give every rank back
       // the tokens its dense ops need.
@@ -524,8 +544,13 @@ bool ShardPass::run(Module &M, DiagnosticEngine &Diags) {
       shardMoe(O);
       MoePending = EP > 1;
     } else {
+      size_t First = Out.size();
       shardDense(O);
+      // Replicated over the TP group: every rank computes the whole layer.
+      for (size_t I = First; I < Out.size(); ++I)
+        Out[I].Redundancy *= PlanTP / TP;
     }
+    TP = PlanTP;
 
     // Activations leave a stage after its last op.
     bool LastOfStage = I + 1 == In.size() ||

@@ -27,7 +27,8 @@ namespace {
 
 const StringRef PlanKeys[] = {"tp", "pp", "dp", "ep", "etp", "sp",
                               "attention_dp", "micro_batches", "overlap",
-                              "stages", "seq_parallel"};
+                              "stages", "seq_parallel", "redundant_experts",
+                              "uneven_experts"};
 
 /// A plan key's value, already converted from its source form.
 struct PlanValue {
@@ -76,6 +77,21 @@ void applyKey(Reader &R, PhasePlan &P, StringRef Key, const PlanValue &V) {
     }
     P.AttentionDP = V.B ? 1 : 0;
     P.AttentionDPLoc = V.Loc;
+  } else if (Key == "redundant_experts") {
+    if (V.K != PlanValue::Int || V.I < 0 || V.I > MaxCount) {
+      R.error(V.Loc, "'redundant_experts' must be an integer between 0 and " +
+                         std::to_string(MaxCount));
+      return;
+    }
+    P.RedundantExperts = V.I;
+    P.RedundantExpertsLoc = V.Loc;
+  } else if (Key == "uneven_experts") {
+    if (V.K != PlanValue::Bool) {
+      R.error(V.Loc, "'uneven_experts' must be true or false");
+      return;
+    }
+    P.UnevenExperts = V.B;
+    P.UnevenExpertsLoc = V.Loc;
   } else if (Key == "seq_parallel") {
     if (V.K != PlanValue::Bool) {
       R.error(V.Loc, "'seq_parallel' must be true or false");
@@ -141,6 +157,55 @@ std::optional<PlanValue> fromAST(Reader &R, StringRef Key, const Value &V) {
   return PV;
 }
 
+/// `layer dense { tp = 1; }` inside a plan or a phase.
+std::optional<LayerOverride> readLayerOverride(Reader &R, const Block &B) {
+  LayerOverride L;
+  L.Kind = B.getName().str();
+  L.Loc = B.getNameLoc();
+  if (!B.getBase().empty()) {
+    R.error(B.getBaseLoc(), "a plan's layer section does not extend another");
+    return std::nullopt;
+  }
+  bool Ok = true;
+  for (const NodePtr &N : B.getBody()) {
+    const auto *P = llvm::dyn_cast<PropertyStmt>(N.get());
+    if (!P || P->getName() != "tp") {
+      R.error(N->getLoc(), "a plan's layer section sets 'tp' only, as in "
+                           "'layer dense { tp = 1; }'");
+      Ok = false;
+      continue;
+    }
+    if (L.TP) {
+      R.error(P->getLoc(), "'tp' is given twice");
+      Ok = false;
+      continue;
+    }
+    auto X = R.getInt(P->getValue(), "tp", 1, MaxCount);
+    if (!X) {
+      Ok = false;
+      continue;
+    }
+    L.TP = *X;
+    L.TPLoc = P->getValue().getLoc();
+  }
+  if (Ok && !L.TP) {
+    R.error(B.getNameLoc(), "layer section '" + L.Kind + "' sets nothing");
+    Ok = false;
+  }
+  if (!Ok)
+    return std::nullopt;
+  return L;
+}
+
+void addOverride(Reader &R, PhasePlan &P, const LayerOverride &L) {
+  for (LayerOverride &X : P.Layers)
+    if (X.Kind == L.Kind) {
+      X = L; // a phase's section refines the plan's
+      return;
+    }
+  P.Layers.push_back(L);
+}
+
 /// Reads the statements of a plan or phase block as (key, value) pairs.
 using KeyValues = std::vector<std::pair<std::string, PlanValue>>;
 
@@ -191,12 +256,38 @@ std::optional<PlanSpec> ssc::sema::buildPlan(Reader &R, const Block &B) {
   Plan.Loc = B.getNameLoc();
 
   KeyValues Common;
-  std::vector<const Block *> Phases;
-  readStmts(R, B.getBody(), Common, &Phases);
+  std::vector<const Block *> Blocks, Phases;
+  readStmts(R, B.getBody(), Common, &Blocks);
   for (auto &[K, V] : Common) {
     applyKey(R, Plan.Prefill, K, V);
     applyKey(R, Plan.Decode, K, V);
   }
+  // Layer sections of the plan apply to both phases; a phase's own refine it.
+  auto ReadLayers = [&](const std::vector<const Block *> &Bs, PhasePlan *One) {
+    llvm::StringMap<SMLoc> SeenLayers;
+    for (const Block *L : Bs) {
+      if (L->getBlockKind() != BlockKind::Layer)
+        continue;
+      auto [It, New] = SeenLayers.try_emplace(L->getName(), L->getNameLoc());
+      if (!New) {
+        R.error(L->getNameLoc(), "layer section '" + L->getName() + "' is given twice");
+        R.note(It->second, "the first one is here");
+        continue;
+      }
+      if (auto O = readLayerOverride(R, *L)) {
+        if (One) {
+          addOverride(R, *One, *O);
+        } else {
+          addOverride(R, Plan.Prefill, *O);
+          addOverride(R, Plan.Decode, *O);
+        }
+      }
+    }
+  };
+  ReadLayers(Blocks, nullptr);
+  for (const Block *X : Blocks)
+    if (X->getBlockKind() != BlockKind::Layer)
+      Phases.push_back(X);
   const Block *Seen[2] = {nullptr, nullptr};
   for (const Block *Ph : Phases) {
     bool IsPrefill = Ph->getBlockKind() == BlockKind::Prefill;
@@ -209,9 +300,11 @@ std::optional<PlanSpec> ssc::sema::buildPlan(Reader &R, const Block &B) {
     }
     Prev = Ph;
     KeyValues Own;
-    readStmts(R, Ph->getBody(), Own, nullptr);
+    std::vector<const Block *> PhaseLayers;
+    readStmts(R, Ph->getBody(), Own, &PhaseLayers);
     for (auto &[K, V] : Own)
       applyKey(R, IsPrefill ? Plan.Prefill : Plan.Decode, K, V);
+    ReadLayers(PhaseLayers, IsPrefill ? &Plan.Prefill : &Plan.Decode);
   }
   if (R.diags().getNumErrors() != ErrorsBefore)
     return std::nullopt;
@@ -299,6 +392,63 @@ static bool readJSONObject(Reader &R, const JSONLocator &Loc,
       PhaseObjs[K == "prefill" ? 0 : 1] = PO;
       continue;
     }
+    if (K == "layers") {
+      // {"dense": {"tp": 1}}: per-layer-kind sections.
+      const llvm::json::Object *LO = V.getAsObject();
+      if (!LO) {
+        R.error(Loc.valueLoc(Path), "'layers' must map layer kinds to objects, "
+                                    "as in {\"dense\": {\"tp\": 1}}");
+        Ok = false;
+        continue;
+      }
+      std::vector<std::string> Kinds;
+      for (const auto &KV : *LO)
+        Kinds.push_back(KV.first.str());
+      std::sort(Kinds.begin(), Kinds.end());
+      for (const std::string &Kind : Kinds) {
+        std::string KPath = Path + "." + Kind;
+        const llvm::json::Object *KO = LO->getObject(Kind);
+        LayerOverride L;
+        L.Kind = Kind;
+        L.Loc = Loc.keyLoc(KPath);
+        bool Good = KO != nullptr;
+        if (KO)
+          for (const auto &KV : *KO) {
+            std::string FPath = KPath + "." + KV.first.str();
+            auto TP = KV.second.getAsInteger();
+            if (KV.first != "tp" || !TP || *TP < 1 || *TP > MaxCount) {
+              R.error(KV.first != "tp" ? Loc.keyLoc(FPath) : Loc.valueLoc(FPath),
+                      KV.first != "tp" ? "a layer section sets 'tp' only"
+                                       : "'tp' must be a positive integer");
+              Good = false;
+              continue;
+            }
+            L.TP = *TP;
+            L.TPLoc = Loc.valueLoc(FPath);
+          }
+        if (!Good || !L.TP) {
+          if (!KO)
+            R.error(Loc.valueLoc(KPath), "a layer section is an object, as in "
+                                         "{\"tp\": 1}");
+          else if (Good)
+            R.error(Loc.valueLoc(KPath), "layer section '" + Kind + "' sets nothing");
+          Ok = false;
+          continue;
+        }
+        for (int I = 0; I < 2; ++I)
+          if (Both[I]) {
+            bool Replaced = false;
+            for (LayerOverride &X : Both[I]->Layers)
+              if (X.Kind == L.Kind) {
+                X = L;
+                Replaced = true;
+              }
+            if (!Replaced)
+              Both[I]->Layers.push_back(L);
+          }
+      }
+      continue;
+    }
     if (AllowPhases && K == "name") {
       if (auto S = V.getAsString(); S && isName(*S)) {
         Plan.Name = S->str();
@@ -311,7 +461,8 @@ static bool readJSONObject(Reader &R, const JSONLocator &Loc,
       continue;
     }
     if (!llvm::is_contained(PlanKeys, StringRef(K))) {
-      llvm::SmallVector<StringRef, 12> Known(std::begin(PlanKeys), std::end(PlanKeys));
+      llvm::SmallVector<StringRef, 16> Known(std::begin(PlanKeys), std::end(PlanKeys));
+      Known.push_back("layers");
       if (AllowPhases) {
         Known.push_back("prefill");
         Known.push_back("decode");
@@ -432,6 +583,7 @@ private:
   void check(Phase Ph) {
     Current = Ph;
     const PhasePlan &P = Plan.phase(Ph);
+    checkOverrides(P);
     std::vector<bool> Seen(M.LayerKinds.size(), false);
     for (unsigned K : M.Layers) {
       if (Seen[K])
@@ -484,27 +636,46 @@ private:
 
   void checkLayer(const PhasePlan &P, const LayerSpec &L) {
     const AttentionSpec &A = L.Attn;
-    std::string TP = "tp=" + std::to_string(P.TP);
-    if (A.Heads % P.TP != 0)
-      error(P.TPLoc, TP + " does not divide the " + std::to_string(A.Heads) +
-                         " attention heads of layer '" + L.Name + "'",
+    // A layer section may give this kind its own TP degree.
+    int64_t LTP = P.tpFor(L.Name);
+    SMLoc TPLoc = P.TPLoc;
+    for (const LayerOverride &O : P.Layers)
+      if (O.Kind == L.Name && O.TP > 0)
+        TPLoc = O.TPLoc;
+    if (LTP != P.TP && P.TP % LTP != 0)
+      error(TPLoc, "tp=" + std::to_string(LTP) + " for layer '" + L.Name +
+                       "' does not divide the plan's tp=" + std::to_string(P.TP));
+    std::string TP = "tp=" + std::to_string(LTP);
+    if (A.Heads % LTP != 0)
+      error(TPLoc, TP + " does not divide the " + std::to_string(A.Heads) +
+                       " attention heads of layer '" + L.Name + "'",
             A.HeadsLoc, "heads given here");
-    else if (!A.isMLA() && A.KvHeads % P.TP != 0 && P.TP % A.KvHeads != 0)
-      error(P.TPLoc, TP + " and the " + std::to_string(A.KvHeads) +
-                         " KV heads of layer '" + L.Name + "' divide neither way",
+    else if (!A.isMLA() && A.KvHeads % LTP != 0 && LTP % A.KvHeads != 0)
+      error(TPLoc, TP + " and the " + std::to_string(A.KvHeads) +
+                       " KV heads of layer '" + L.Name + "' divide neither way",
             A.KvHeadsLoc.isValid() ? A.KvHeadsLoc : A.Loc, "KV heads given here");
-    if (L.Mlp && L.Mlp->Intermediate % P.TP != 0)
-      error(P.TPLoc, TP + " does not divide the MLP intermediate size " +
-                         std::to_string(L.Mlp->Intermediate) + " of layer '" +
-                         L.Name + "'",
+    if (L.Mlp && L.Mlp->Intermediate % LTP != 0)
+      error(TPLoc, TP + " does not divide the MLP intermediate size " +
+                       std::to_string(L.Mlp->Intermediate) + " of layer '" +
+                       L.Name + "'",
             L.Mlp->Loc, "mlp given here");
     if (L.Moe) {
       const MoeSpec &E = *L.Moe;
-      if (E.Experts % P.EP != 0)
-        error(P.EPLoc, "ep=" + std::to_string(P.EP) + " does not divide the " +
-                           std::to_string(E.Experts) + " experts of layer '" +
-                           L.Name + "'",
+      int64_t Slots = E.Experts + P.RedundantExperts;
+      if (P.RedundantExperts && P.UnevenExperts)
+        error(P.RedundantExpertsLoc, "redundant_experts and uneven_experts "
+                                     "exclude each other");
+      else if (Slots % P.EP != 0 && !P.UnevenExperts) {
+        int64_t Fill = (Slots + P.EP - 1) / P.EP * P.EP - E.Experts;
+        std::string Msg = "ep=" + std::to_string(P.EP) + " does not divide the " +
+                          std::to_string(E.Experts) + " experts of layer '" + L.Name + "'";
+        if (P.RedundantExperts)
+          Msg += " plus " + std::to_string(P.RedundantExperts) + " redundant";
+        Msg += "; set redundant_experts = " + std::to_string(Fill) +
+               " or uneven_experts = true";
+        error(P.RedundantExpertsLoc.isValid() ? P.RedundantExpertsLoc : P.EPLoc, Msg,
               E.ExpertsLoc, "experts given here");
+      }
       int64_t ETP = P.effectiveETP();
       if (E.Expert.Intermediate % ETP != 0)
         error(P.ETPLoc.isValid() ? P.ETPLoc : P.TPLoc,
@@ -513,6 +684,17 @@ private:
                   std::to_string(E.Expert.Intermediate) + " of layer '" + L.Name +
                   "'");
     }
+  }
+
+  /// Layer sections must name layer kinds of the model.
+  void checkOverrides(const PhasePlan &P) {
+    llvm::SmallVector<llvm::StringRef, 8> Names;
+    for (const LayerSpec &L : M.LayerKinds)
+      Names.push_back(L.Name);
+    for (const LayerOverride &O : P.Layers)
+      if (!llvm::is_contained(Names, O.Kind))
+        error(O.Loc, "plan section for unknown layer '" + O.Kind + "' of model '" +
+                         M.Name + "'" + didYouMean(O.Kind, Names));
   }
 };
 } // namespace

@@ -34,6 +34,12 @@ std::string PhasePlan::str() const {
   Add("micro_batches", MicroBatches, 1);
   if (SeqParallel)
     S += " seq_parallel";
+  Add("redundant_experts", RedundantExperts, 0);
+  if (UnevenExperts)
+    S += " uneven_experts";
+  for (const LayerOverride &L : Layers)
+    if (L.TP > 0)
+      S += " " + L.Kind + ".tp=" + std::to_string(L.TP);
   if (Overlap != OverlapMode::None)
     S += " overlap=" + overlapName(Overlap).str();
   return S;

@@ -204,12 +204,21 @@ static void printPhase(const PhasePlan &P, llvm::raw_ostream &OS, unsigned Inden
   Line("micro_batches", std::to_string(P.MicroBatches));
   Line("overlap", overlapName(P.Overlap).str());
   Line("seq_parallel", P.SeqParallel ? "true" : "false");
+  if (P.RedundantExperts)
+    Line("redundant_experts", std::to_string(P.RedundantExperts));
+  if (P.UnevenExperts)
+    Line("uneven_experts", "true");
   if (!P.Stages.empty()) {
     std::string S = "[";
     for (size_t I = 0; I < P.Stages.size(); ++I)
       S += (I ? ", " : "") + std::to_string(P.Stages[I]);
     Line("stages", S + "]");
   }
+  for (const LayerOverride &L : P.Layers)
+    if (L.TP > 0)
+      OS.indent(Indent) << "layer " << L.Kind << " {\n"
+                        << std::string(Indent + 2, ' ') << "tp = " << L.TP << ";\n"
+                        << std::string(Indent, ' ') << "}\n";
 }
 
 void ssc::printPlan(const PlanSpec &P, llvm::raw_ostream &OS) {

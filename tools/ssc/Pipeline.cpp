@@ -4,9 +4,12 @@
 
 #include "Commands.h"
 
+#include "ssc/Cost/Profile.h"
 #include "ssc/IR/Printer.h"
 #include "ssc/Passes/Pass.h"
+#include "ssc/Report/Report.h"
 #include "ssc/Spec/PlanDefaults.h"
+#include "ssc/Support/DataPaths.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -80,6 +83,33 @@ cl::opt<std::string> WeightDTypeOpt("weight-dtype",
 cl::opt<std::string> KvDTypeOpt("kv-dtype", cl::desc("KV cache (default bf16)"),
                                 cl::value_desc("dtype"), cl::init("bf16"),
                                 cl::cat(category()));
+cl::opt<std::string> DispatchDTypeOpt("dispatch-dtype",
+                                      cl::desc("MoE dispatch payload (default bf16)"),
+                                      cl::value_desc("dtype"), cl::init("bf16"),
+                                      cl::cat(category()));
+cl::opt<std::string> CombineDTypeOpt("combine-dtype",
+                                     cl::desc("MoE combine payload (default bf16)"),
+                                     cl::value_desc("dtype"), cl::init("bf16"),
+                                     cl::cat(category()));
+
+cl::opt<std::string> ProfileOpt("profile",
+                                cl::desc("Cost profile: a name under profiles/ "
+                                         "(default, shallowsim) or a .json file"),
+                                cl::value_desc("name"), cl::init("default"),
+                                cl::cat(category()));
+cl::list<std::string> ProfileSet("profile-set",
+                                 cl::desc("Override a profile parameter, as in "
+                                          "--profile-set=attention_tp=8"),
+                                 cl::value_desc("name=value"), cl::CommaSeparated,
+                                 cl::cat(category()));
+cl::list<std::string> ViewsOpt("views",
+                               cl::desc("Report views, in order (default: "
+                                        "summary,memory,layers for text; all for "
+                                        "JSON; summary for CSV)"),
+                               cl::value_desc("summary,memory,layers,kernels,comm"),
+                               cl::CommaSeparated, cl::cat(category()));
+
+std::optional<cost::Profile> TheProfile;
 
 std::optional<DType> dtypeFlag(const cl::opt<std::string> &Opt,
                                DiagnosticEngine &Diags) {
@@ -132,9 +162,13 @@ bool ssc::driver::compileModules(CompileInputs &In, std::vector<ir::Module> &Out
     Prec.Weights = Prec.ExpertWeights = *D;
   }
   auto Kv = dtypeFlag(KvDTypeOpt, Diags);
-  if (!Kv)
+  auto Disp = dtypeFlag(DispatchDTypeOpt, Diags);
+  auto Comb = dtypeFlag(CombineDTypeOpt, Diags);
+  if (!Kv || !Disp || !Comb)
     return false;
   Prec.KvCache = *Kv;
+  Prec.Dispatch = *Disp;
+  Prec.Combine = *Comb;
 
   // Target and plan defaults.
   if (!In.T) {
@@ -227,11 +261,11 @@ std::string kernelLine(const ir::Module &M, const ir::Op &O) {
   case OpKind::Gemm:
     OS << " m=" << N(T) << " n=" << O.Out << " k=" << O.In;
     if (O.Groups > 0)
-      OS << " batch=" << O.Groups;
+      OS << " batch=" << N(O.Groups);
     OS << " dtype=" << dtypeName(O.WeightType);
     break;
   case OpKind::GroupedGemm:
-    OS << " groups=" << O.Groups << " m=" << N(T) << " n=" << O.Out << " k=" << O.In
+    OS << " groups=" << N(O.Groups) << " m=" << N(T) << " n=" << O.Out << " k=" << O.In
        << " dtype=" << dtypeName(O.WeightType);
     break;
   case OpKind::FlashAttention:
@@ -387,5 +421,95 @@ int ssc::driver::emitKernels(CompileInputs &In, bool JSON) {
   if (JSON)
     outs() << formatv("{0:2}", json::Value(json::Object{{"modules", std::move(JMods)}}))
            << "\n";
+  return 0;
+}
+
+bool ssc::driver::prepareProfile(DiagnosticEngine &Diags, SemaOptions &Opts) {
+  if (!TheProfile) {
+    TheProfile = cost::loadProfile(ProfileOpt, Diags);
+    if (!TheProfile)
+      return false;
+    for (const std::string &KV : ProfileSet) {
+      StringRef Key, Val;
+      std::tie(Key, Val) = StringRef(KV).split('=');
+      double D;
+      if (Key.empty() || Val.getAsDouble(D)) {
+        Diags.error("--profile-set takes name=number, not '" + KV + "'");
+        return false;
+      }
+      TheProfile->Params[Key] = D;
+    }
+  }
+  if (!TheProfile->GpuTable.empty())
+    Opts.CatalogPath = dataPath(TheProfile->GpuTable);
+  return true;
+}
+
+int ssc::driver::emitReport(CompileInputs &In, bool JSON, bool CSV) {
+  SemaOptions Unused;
+  if (!prepareProfile(In.Diags, Unused))
+    return 1;
+  std::vector<ir::Module> Mods;
+  if (!compileModules(In, Mods))
+    return 1;
+  const ir::Module *Prefill = nullptr, *Decode = nullptr;
+  for (const ir::Module &M : Mods)
+    (M.W.P == Phase::Prefill ? Prefill : Decode) = &M;
+
+  report::WorkloadOptions Load;
+  Load.Batch = BatchOpt;
+  Load.Isl = IslOpt;
+  Load.Osl = OslOpt;
+  Load.Prefix = PrefixOpt;
+  Load.KvLen = KvLenOpt;
+  report::Report R =
+      report::buildReport(Prefill, Decode, *TheProfile, *In.T->Gpu, Load);
+
+  std::vector<std::string> Names(ViewsOpt.begin(), ViewsOpt.end());
+  if (Names.empty()) {
+    if (JSON)
+      for (StringRef N : report::viewNames())
+        Names.push_back(N.str());
+    else if (CSV)
+      Names = {"summary"};
+    else
+      Names = {"summary", "memory", "layers"};
+  }
+  std::vector<std::unique_ptr<report::View>> Views;
+  for (const std::string &N : Names) {
+    auto V = report::createView(N);
+    if (!V) {
+      In.Diags.error("unknown report view '" + N + "'; expected " +
+                     joinAlternatives(report::viewNames()));
+      return 1;
+    }
+    Views.push_back(std::move(V));
+  }
+  if (CSV && Views.size() != 1) {
+    In.Diags.error("--format=csv prints one view; choose it with --views");
+    return 1;
+  }
+
+  if (JSON) {
+    outs() << formatv("{0:2}", report::reportToJSON(R, Views)) << "\n";
+  } else if (CSV) {
+    Views.front()->printCSV(R, outs());
+  } else {
+    for (size_t I = 0; I < Views.size(); ++I) {
+      if (I)
+        outs() << "\n";
+      Views[I]->printText(R, outs());
+    }
+  }
+  if (!R.Fits) {
+    const cost::MemoryUse &MU = R.Memory;
+    In.Diags.error("the batch of " + std::to_string(Load.Batch) +
+                   " sequences per replica does not fit in memory: it needs " +
+                   formatv("{0:f1}", MU.usedBytes(static_cast<double>(Load.Batch)) / 1e9).str() +
+                   " GB of " + formatv("{0:f1}", MU.UsableBytes / 1e9).str() +
+                   " GB usable per GPU; at most " + formatv("{0:f0}", MU.MaxBatch).str() +
+                   " sequences fit");
+    return 1;
+  }
   return 0;
 }

@@ -33,6 +33,14 @@ bool compileModules(CompileInputs &In, std::vector<ir::Module> &Out);
 int emitIR(CompileInputs &In, bool JSON);
 /// --emit=kernels: one kernel per line, per device class.
 int emitKernels(CompileInputs &In, bool JSON);
+/// --emit=report: costs both phases under the --profile and prints the
+/// --views as text, JSON or CSV.
+int emitReport(CompileInputs &In, bool JSON, bool CSV);
+
+/// Loads the --profile (once) and, when it brings its own GPU table, points
+/// \p Opts at it instead of the catalog.
+bool prepareProfile(DiagnosticEngine &Diags, SemaOptions &Opts);
+
 /// --list-passes
 void listPasses();
 bool listPassesRequested();

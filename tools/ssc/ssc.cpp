@@ -31,7 +31,7 @@ cl::OptionCategory &ssc::driver::category() {
 
 namespace {
 
-enum class EmitKind { AST, Model, IR, Kernels, Summary };
+enum class EmitKind { AST, Model, IR, Kernels, Summary, Report };
 enum class OutputFormat { Text, JSON, CSV };
 
 cl::OptionCategory &SSCCategory = driver::category();
@@ -49,7 +49,9 @@ cl::opt<EmitKind> Emit(
                clEnumValN(EmitKind::Kernels, "kernels",
                           "one kernel per line, per device class"),
                clEnumValN(EmitKind::Summary, "summary",
-                          "parameters, KV cache and FLOPs per token")),
+                          "parameters, KV cache and FLOPs per token"),
+               clEnumValN(EmitKind::Report, "report",
+                          "time, throughput and memory on the target")),
     cl::cat(SSCCategory));
 
 cl::opt<OutputFormat> Format(
@@ -242,7 +244,11 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  std::unique_ptr<Program> P = analyze({InputFile}, Diags, driver::semaOptions());
+  SemaOptions Opts = driver::semaOptions();
+  // A cost profile may bring its own GPU table (the seed tool's).
+  if (Emit == EmitKind::Report && !driver::prepareProfile(Diags, Opts))
+    return 1;
+  std::unique_ptr<Program> P = analyze({InputFile}, Diags, Opts);
   if (!P)
     return 1;
 
@@ -265,12 +271,15 @@ int main(int argc, char **argv) {
     Diags.error("--format=csv is not available for this --emit");
     return 1;
   }
-  if (Emit == EmitKind::IR || Emit == EmitKind::Kernels) {
+  if (Emit == EmitKind::IR || Emit == EmitKind::Kernels || Emit == EmitKind::Report) {
     if (!M) {
       Diags.error("the input defines no model");
       return 1;
     }
     driver::CompileInputs In{*P, *M, Plan, T, Diags};
+    In.IncludeMtp = IncludeMtp;
+    if (Emit == EmitKind::Report)
+      return driver::emitReport(In, JSON, Format == OutputFormat::CSV);
     return Emit == EmitKind::IR ? driver::emitIR(In, JSON)
                                 : driver::emitKernels(In, JSON);
   }
@@ -286,6 +295,7 @@ int main(int argc, char **argv) {
   case EmitKind::IR:
   case EmitKind::Kernels:
   case EmitKind::Summary:
+  case EmitKind::Report:
     break;
   case EmitKind::Model:
     if (!M) {

@@ -217,8 +217,10 @@ struct Op {
   Extent Tokens;           // rows processed (tokens, or sequences for the head)
   int64_t In = 0;          // linear: K; norm/elementwise: width
   int64_t Out = 0;         // linear: N
-  int64_t Groups = 0;      // expert linear: experts on the device; linear:
-                           // batched per-head GEMMs (MLA absorption); 0: one
+  double Groups = 0;       // expert linear: experts on the device (an average
+                           // when uneven placement gives GPUs different
+                           // counts); linear: batched per-head GEMMs (MLA
+                           // absorption); 0: one
   int64_t ExpertsTotal = 0; // experts in the model (for expected activation)
   DType WeightType = DType::BF16;
   DType ActType = DType::BF16;
@@ -281,7 +283,10 @@ Module buildModule(const ModelSpec &M, const Target &T, const PlanSpec &Plan,
 /// Work and traffic of one op on one device, at a workload.
 struct OpMetrics {
   double Flops = 0;
-  double BytesMoved = 0;  // HBM traffic of one execution
+  double BytesMoved = 0;  // HBM traffic of one execution:
+  double WeightRead = 0;  //   weights read,
+  double KvRead = 0;      //   KV cache read,
+  double ActBytes = 0;    //   activations read and written
   double WeightBytes = 0; // resident weights on the device
   double CommBytes = 0;   // payload of a collective
 };

@@ -41,6 +41,16 @@ enum class OverlapMode {
 };
 llvm::StringRef overlapName(OverlapMode M);
 
+/// Parallelism of one kind of layer that differs from the plan's: `layer
+/// dense { tp = 1; }` replicates the dense layers over each TP group instead
+/// of splitting them (no all-reduce, redundant work).
+struct LayerOverride {
+  std::string Kind;
+  llvm::SMLoc Loc;
+  int64_t TP = 0; // 0: the plan's
+  llvm::SMLoc TPLoc;
+};
+
 /// The degrees of one phase. Fields that were not written keep their
 /// defaults; `*Loc` are the locations of written values (for diagnostics).
 struct PhasePlan {
@@ -53,10 +63,18 @@ struct PhasePlan {
   /// residual adds run on 1/tp of the tokens, and each all-reduce becomes a
   /// reduce-scatter plus an all-gather.
   bool SeqParallel = false;
+  /// Extra expert replicas (DeepSeek's redundant experts): each MoE layer
+  /// places experts + redundant slots evenly over ep GPUs.
+  int64_t RedundantExperts = 0;
+  /// Allow ep not dividing the experts: GPUs hold floor or ceil of
+  /// experts/ep, and costs use the average GPU.
+  bool UnevenExperts = false;
   std::vector<int64_t> Stages; // layers per pipeline stage; empty: even split
+  std::vector<LayerOverride> Layers;
 
   llvm::SMLoc TPLoc, PPLoc, DPLoc, EPLoc, SPLoc, ETPLoc, AttentionDPLoc,
-      MicroBatchesLoc, StagesLoc, SeqParallelLoc;
+      MicroBatchesLoc, StagesLoc, SeqParallelLoc, RedundantExpertsLoc,
+      UnevenExpertsLoc;
 
   int64_t world() const { return TP * SP * PP * DP; }
   bool attentionDP() const {
@@ -74,6 +92,13 @@ struct PhasePlan {
   int64_t expertDP() const { return moeGroup() / (EP * effectiveETP()); }
   /// "tp=8 ep=8 ..." with only the non-default degrees after tp.
   std::string str() const;
+  /// The TP degree for layers of kind \p Kind (an override or the plan's).
+  int64_t tpFor(llvm::StringRef Kind) const {
+    for (const LayerOverride &L : Layers)
+      if (L.Kind == Kind && L.TP > 0)
+        return L.TP;
+    return TP;
+  }
 };
 
 struct PlanSpec {

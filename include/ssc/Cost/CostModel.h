@@ -1,0 +1,135 @@
+//===- CostModel.h - Time and memory of a lowered module ---------*- C++ -*-===//
+//
+// Turns the kernels and collectives of a lowered ir::Module into time on a
+// GPU under a cost profile, then into per-layer, per-stage and per-step time
+// (with overlap and pipeline bubbles) and memory use. The model is prepared
+// once per module (rule matching) and evaluated for any workload, which is
+// what sweeps rely on.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSC_COST_COSTMODEL_H
+#define SSC_COST_COSTMODEL_H
+
+#include "ssc/Cost/Profile.h"
+#include "ssc/IR/IR.h"
+
+#include <string>
+#include <vector>
+
+namespace ssc::cost {
+
+/// What bounds an op's (or a layer's) time.
+enum class Bound : uint8_t { None, Compute, Memory, Comm, Overhead };
+llvm::StringRef boundName(Bound B);
+
+struct OpCost {
+  double TimeMs = 0; // on the critical path, all executions
+  double ComputeMs = 0;
+  double MemoryMs = 0;
+  double CommMs = 0;
+  double OverheadMs = 0;
+  double Flops = 0;     // all executions
+  double Bytes = 0;     // HBM bytes, all executions
+  double CommBytes = 0; // payload moved
+  int Executions = 1;   // two with two-batch overlap for split blocks
+  Bound B = Bound::None;
+  Block Blk = Block::Other;
+  DType Rate = DType::BF16; // the unit the FLOPs ran on
+  bool Hidden = false;      // communication hidden by two-batch overlap
+};
+
+struct LayerCost {
+  int32_t Layer = -1;
+  uint16_t Kind = 0;
+  uint16_t Stage = 0;
+  bool Mtp = false;
+  double TimeMs = 0;        // with exposed communication
+  double ComputeMs = 0;     // kernels
+  double CommMs = 0;        // all collectives
+  double ExposedCommMs = 0; // collectives not hidden behind compute
+  double BlockMs[NumBlocks] = {}; // kernels plus unhidden collectives
+  /// Per two-batch hide group: its communication minus the compute it hides
+  /// behind (negative when fully hidden).
+  std::vector<double> HideBalanceMs;
+  std::vector<double> HideCommMs;
+  Bound Dominant = Bound::None;
+};
+
+struct PhaseCost {
+  Phase P = Phase::Decode;
+  /// One step over the whole batch (prefill: the prompt; decode: one token
+  /// for every sequence), through all pipeline stages.
+  double StepMs = 0;
+  /// The same if the two-batch hide groups' communication were free.
+  double StepIfHiddenMs = 0;
+  double ComputeMs = 0, CommMs = 0, ExposedCommMs = 0;
+  double BubbleMs = 0;
+  std::vector<double> StageMs;
+  std::vector<OpCost> Ops; // parallel to the module's ops
+  std::vector<LayerCost> Layers;
+  double OutsideLayersMs = 0; // embedding, head, pipeline sends
+  Bound Dominant = Bound::None;
+  std::vector<std::string> Notes; // dtype fallbacks and other caveats
+};
+
+/// Memory of one GPU (the busiest stage's).
+struct MemoryUse {
+  double CapacityBytes = 0;
+  double UsableBytes = 0;
+  double ReservedBytes = 0;
+  double WeightBytes = 0;
+  double KvBytesPerSeq = 0;  // per sequence, at the tokens it must hold
+  double ActivationBytes = 0; // at the module's batch
+  double KvTokensPerSeq = 0;
+  double MaxBatch = 0; // sequences per replica that fit
+  bool fits(double Batch) const { return Batch <= MaxBatch + 1e-9; }
+  double usedBytes(double Batch) const {
+    return ReservedBytes + WeightBytes + ActivationBytes + KvBytesPerSeq * Batch;
+  }
+};
+
+class CostModel {
+public:
+  /// \p Gpu is the GPU as the profile sees it (its table may replace the
+  /// catalog's).
+  CostModel(const Profile &P, const GpuSpec &Gpu);
+  ~CostModel();
+  CostModel(CostModel &&);
+
+  /// Matches rules against the module's ops; call before evaluate().
+  void prepare(const ir::Module &M);
+
+  PhaseCost evaluate(const ir::Module &M, const ir::Workload &W) const;
+
+  /// Memory at \p Batch sequences per replica with \p KvTokens tokens cached
+  /// per sequence.
+  MemoryUse memory(const ir::Module &M, double Batch, double KvTokens) const;
+
+  /// Peak rate in TFLOP/s the profile gives \p T on this GPU in \p P, after
+  /// fallback; \p Used reports the unit used.
+  double tflops(DType T, Phase P, DType *Used = nullptr) const;
+
+  const GpuSpec &gpu() const { return Gpu; }
+  const Profile &profile() const { return Prof; }
+
+private:
+  struct Resolved;
+  const Profile &Prof;
+  const GpuSpec &Gpu;
+  std::vector<Resolved> Rules; // per op
+  std::vector<Block> Blocks;   // per op
+  std::vector<uint8_t> MoeLayer;
+  std::vector<double> LayerMPerGroup; // per op: its layer's routed tokens per expert (per token of T)
+
+  OpCost costKernel(const ir::Module &M, const ir::Op &O, size_t I,
+                    const ir::Workload &W, double TokenScale) const;
+  OpCost costComm(const ir::Module &M, const ir::Op &O, size_t I,
+                  const ir::Workload &W, double TokenScale) const;
+  double allReduceMs(const ir::Module &M, double Bytes, int64_t Participants,
+                     ir::Link L, Phase P) const;
+};
+
+} // namespace ssc::cost
+
+#endif // SSC_COST_COSTMODEL_H

@@ -1,0 +1,206 @@
+//===- Profile.h - Cost profiles ---------------------------------*- C++ -*-===//
+//
+// A cost profile is data (profiles/<name>.json, docs/cost-model.md): how
+// kernels and collectives turn into time on a GPU, how phases overlap work
+// and how memory is accounted. Rules match ops by kernel kind, layer block,
+// role, phase, layer kind and GPU; later rules refine earlier ones. The
+// `default` profile is ssc's own model, calibrated on measured kernels; the
+// `shallowsim` profile states the seed tool's assumptions so that its tables
+// come out of the same pipeline.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SSC_COST_PROFILE_H
+#define SSC_COST_PROFILE_H
+
+#include "ssc/IR/IR.h"
+#include "ssc/Support/Diagnostics.h"
+
+#include "llvm/ADT/StringMap.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ssc::cost {
+
+/// The part of a layer (or of the model) an op belongs to.
+enum class Block : uint8_t {
+  Embed,
+  Attention,
+  Mlp,
+  Router,
+  Experts,
+  SharedExperts,
+  Head,
+  Other
+};
+constexpr unsigned NumBlocks = 8;
+llvm::StringRef blockName(Block B);
+std::optional<Block> parseBlock(llvm::StringRef S);
+/// Which block \p O belongs to.
+Block blockOf(const ir::Op &O);
+
+/// y = f(x) from points: linear interpolation (clamped at the ends), or a
+/// step table looked up at the next power of two strictly above int(x)
+/// (shallowsim's grouped-GEMM table).
+struct Curve {
+  enum class Lookup { Interpolate, NextPow2Above, LogInterpolate };
+  Lookup Mode = Lookup::Interpolate;
+  std::vector<std::pair<double, double>> Points;
+  double eval(double X) const;
+  bool empty() const { return Points.empty(); }
+};
+
+/// The rate a kernel's FLOPs run at.
+enum class RateSource : uint8_t {
+  Operands, // the weights' dtype for GEMMs, the attention dtype for
+            // attention, activations otherwise; falls back to a wider
+            // supported format
+  FP16,
+  BF16,
+  FP8,
+  FP4,
+  Fastest, // the fastest of fp4 and fp8 the GPU has (shallowsim's "GEMM rate")
+};
+
+/// What a kernel's memory time counts.
+enum class Traffic : uint8_t { All, Weights, KvCache, None };
+
+/// Shape quantity an efficiency curve is indexed by.
+enum class EffKey : uint8_t {
+  M,              // rows of a GEMM (tokens); tokens per group for grouped GEMMs
+  K,              // inner dimension
+  LayerMPerGroup, // the layer's routed tokens per expert (shallowsim shares
+                  // it between routed and shared experts)
+  Keys,           // keys attended per sequence (attention)
+  Queries,        // new tokens per sequence (attention)
+};
+
+struct Match {
+  std::vector<ir::OpKind> Kinds;
+  std::vector<Block> Blocks;
+  std::vector<ir::Role> Roles;
+  std::vector<ir::Group> Groups;
+  std::optional<Phase> P;
+  std::optional<bool> MoeLayer;   // the op's layer has a MoE
+  std::optional<bool> GpuHasFp4;
+  std::optional<ir::Link> L;
+  std::vector<std::string> Gpus;  // GPU names or aliases
+  std::vector<int64_t> ScaleUpGpus; // size of the GPU's scale-up domain
+};
+
+/// Changes to how a kernel is costed. Unset fields keep what earlier rules
+/// (or the defaults) said.
+struct KernelRule {
+  Match When;
+  std::optional<RateSource> Rate;
+  std::optional<double> Efficiency;
+  std::optional<Curve> EfficiencyCurve;
+  std::optional<EffKey> Key;
+  std::optional<double> MemoryEfficiency;
+  std::optional<Traffic> Memory;
+  std::optional<double> WeightScale; // scales weight bytes read
+  std::optional<double> FlopsScale;
+  std::optional<bool> SumTimes; // compute + memory instead of max
+  std::optional<double> OverheadUs;
+  std::optional<bool> Free;
+  /// Work replicated over devices (norms under TP) costs 1/redundancy.
+  std::optional<bool> DivideReplicated;
+  /// Attention counts every query-key pair, ignoring the causal mask.
+  std::optional<bool> FullPairs;
+  /// Time divided by the profile parameter of this name (what-if scaling).
+  std::optional<std::string> DivideByParam;
+  /// When the named parameter exceeds 1, add an all-reduce of the op's output
+  /// over that many GPUs (costed by the all_reduce comm rules).
+  std::optional<std::string> AllReduceParam;
+};
+
+struct CommRule {
+  Match When;
+  /// Traffic factor of the algorithm: `ring` ((n-1)/n, 2(n-1)/n for
+  /// all-reduce), `direct` (1).
+  std::optional<bool> Ring;
+  std::optional<double> BandwidthEfficiency;
+  std::optional<double> LatencyUs; // per operation
+  std::optional<double> BytesScale;
+  std::optional<bool> Free;
+  /// All-to-all payload that actually moves:
+  ///   all             every (token, expert) pair (default)
+  ///   peers           the share bound for other GPUs, (n-1)/n
+  ///   domain_experts  pairs whose expert is off this GPU when experts fill
+  ///                   a scale-up domain: 1 - ceil(E / domain) / E
+  ///   group_dedup     group-limited routing sends each token once to each
+  ///                   remote group: (group_top - 1) / top_k of the pairs
+  enum class Remote { All, Peers, DomainExperts, GroupDedup };
+  std::optional<Remote> Payload;
+  /// Force the link a collective is costed on.
+  std::optional<ir::Link> ForceLink;
+};
+
+/// Two-micro-batch overlap (plan `overlap = tbo`): blocks run once per
+/// micro-batch at half the tokens, and each hide group's communication
+/// hides behind the named compute blocks of the other micro-batch.
+struct TwoBatchSpec {
+  std::vector<Block> SplitBlocks;
+  struct Hide {
+    std::vector<ir::Role> Comm;
+    std::vector<Block> Behind;
+  };
+  std::vector<Hide> Hides;
+};
+
+struct MemorySpec {
+  double UsableFraction = 0.9; // of HBM capacity
+  double ReservedGB = 0;       // runtime, CUDA graphs, fragmentation
+  double BytesPerGB = 1e9;     // the unit of the catalog's memory
+  double WeightBytesScale = 1; // shallowsim counts 1e6 params as a MiB
+  /// Activation workspace per token in flight, in units of hidden size
+  /// (the default profile's estimate; 0 to ignore).
+  double ActivationHiddenPerToken = 0;
+  /// Tokens the KV cache must hold per sequence: isl + osl (default) or the
+  /// decode context only.
+  bool KvForFullSequence = true;
+  /// Count only the weights of these blocks (empty: all); the rest is
+  /// assumed to be part of ReservedGB.
+  std::vector<Block> CountBlocks;
+  /// What-if scalings by profile parameter (shallowsim's decode TP):
+  /// attention weights divided by it, KV multiplied by it.
+  std::string AttentionWeightsDivisorParam;
+  std::string KvMultiplierParam;
+};
+
+struct Profile {
+  std::string Name;
+  std::string Description;
+  std::string GpuTable; // GPUs to use instead of the catalog's (data path)
+  double Discount = 1.0; // multiplies every GPU rate
+  std::vector<Phase> CommSmPhases; // FLOP rates exclude comm SMs in these
+  double LaunchUs = 0;             // added to every kernel
+  double WeightBytesPerMs = 1e6;   // bytes per (GB/s x ms) for weights/acts
+  double KvBytesPerMs = 1e6;       // the same for the KV cache
+  double CommBytesPerMs = 1e6;     // the same for collectives
+  double CommOverlap = 0;          // overlap = comm: fraction of comm hidden
+  std::vector<KernelRule> Kernels;
+  std::vector<CommRule> Comms;
+  TwoBatchSpec TwoBatch[2]; // by Phase
+  MemorySpec Memory;
+  llvm::StringMap<double> Params;
+  std::vector<std::pair<std::string, std::string>> Sources;
+
+  double param(llvm::StringRef Name, double Default) const {
+    auto It = Params.find(Name);
+    return It == Params.end() ? Default : It->second;
+  }
+};
+
+/// Loads `profiles/<Name>.json` from the data directory, or a path ending in
+/// .json. Reports located errors.
+std::optional<Profile> loadProfile(llvm::StringRef NameOrPath, DiagnosticEngine &Diags);
+
+/// The profile names under profiles/.
+std::vector<std::string> availableProfiles();
+
+} // namespace ssc::cost
+
+#endif // SSC_COST_PROFILE_H

@@ -1,0 +1,676 @@
+//===- CostModel.cpp - Time and memory of a lowered module -----------------===//
+
+#include "ssc/Cost/CostModel.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+using namespace ssc;
+using namespace ssc::cost;
+using ir::Op;
+using ir::OpKind;
+
+llvm::StringRef ssc::cost::boundName(Bound B) {
+  switch (B) {
+  case Bound::None: return "-";
+  case Bound::Compute: return "compute";
+  case Bound::Memory: return "memory";
+  case Bound::Comm: return "comm";
+  case Bound::Overhead: return "overhead";
+  }
+  return "?";
+}
+
+/// The rules that apply to one op, merged.
+struct CostModel::Resolved {
+  RateSource Rate = RateSource::Operands;
+  double Eff = 1;
+  const Curve *EffCurve = nullptr;
+  EffKey Key = EffKey::M;
+  double MemEff = 1;
+  Traffic Mem = Traffic::All;
+  double WeightScale = 1, FlopsScale = 1;
+  bool Sum = false;
+  double OverheadUs = 0;
+  bool Free = false;
+  bool DivideReplicated = false;
+  bool FullPairs = false;
+  std::string DivideByParam, AllReduceParam;
+  // Collectives.
+  bool Ring = true;
+  double BwEff = 1;
+  double LatencyUs = 0;
+  double BytesScale = 1;
+  CommRule::Remote Payload = CommRule::Remote::All;
+  std::optional<ir::Link> ForceLink;
+};
+
+CostModel::CostModel(const Profile &P, const GpuSpec &Gpu) : Prof(P), Gpu(Gpu) {}
+CostModel::~CostModel() = default;
+CostModel::CostModel(CostModel &&) = default;
+
+static bool gpuNamed(const GpuSpec &G, const std::vector<std::string> &Names) {
+  for (const std::string &N : Names) {
+    if (N == G.Name)
+      return true;
+    for (const std::string &A : G.Aliases)
+      if (A == N)
+        return true;
+  }
+  return false;
+}
+
+namespace {
+struct OpContext {
+  const Op &O;
+  Block Blk;
+  Phase P;
+  bool MoeLayer;
+  const GpuSpec &Gpu;
+};
+
+bool matches(const Match &M, const OpContext &C) {
+  if (!M.Kinds.empty() && !llvm::is_contained(M.Kinds, C.O.Kind))
+    return false;
+  if (!M.Blocks.empty() && !llvm::is_contained(M.Blocks, C.Blk))
+    return false;
+  if (!M.Roles.empty() && !llvm::is_contained(M.Roles, C.O.R))
+    return false;
+  if (!M.Groups.empty() && (!C.O.isComm() || !llvm::is_contained(M.Groups, C.O.G)))
+    return false;
+  if (M.P && *M.P != C.P)
+    return false;
+  if (M.MoeLayer && *M.MoeLayer != C.MoeLayer)
+    return false;
+  if (M.GpuHasFp4 && *M.GpuHasFp4 != C.Gpu.supports(DType::FP4))
+    return false;
+  if (M.L && (!C.O.isComm() || *M.L != C.O.L))
+    return false;
+  if (!M.Gpus.empty() && !gpuNamed(C.Gpu, M.Gpus))
+    return false;
+  if (!M.ScaleUpGpus.empty() && !llvm::is_contained(M.ScaleUpGpus, C.Gpu.ScaleUpGpus))
+    return false;
+  return true;
+}
+} // namespace
+
+void CostModel::prepare(const ir::Module &M) {
+  size_t N = M.Ops.size();
+  Rules.assign(N, Resolved());
+  Blocks.assign(N, Block::Other);
+  MoeLayer.assign(N, 0);
+  LayerMPerGroup.assign(N, 0);
+
+  // Each layer's routed tokens per expert (per token of the workload), for
+  // rules keyed by it.
+  std::vector<double> LayerM;
+  for (const Op &O : M.Ops)
+    if (O.Layer >= 0) {
+      if (static_cast<size_t>(O.Layer) >= LayerM.size())
+        LayerM.resize(static_cast<size_t>(O.Layer) + 1, 0);
+      if ((O.Kind == OpKind::GroupedGemm || O.Kind == OpKind::ExpertLinear) &&
+          LayerM[static_cast<size_t>(O.Layer)] == 0)
+        LayerM[static_cast<size_t>(O.Layer)] = O.Tokens.PerToken;
+    }
+
+  for (size_t I = 0; I < N; ++I) {
+    const Op &O = M.Ops[I];
+    bool Moe = O.Layer >= 0 && M.Model.LayerKinds[O.LayerKind].isMoe();
+    Block B = blockOf(O);
+    if (Moe && B == Block::Mlp && O.R == ir::Role::Act)
+      B = Block::SharedExperts; // the shared experts' activation
+    // A collective without a role of its own (the all-reduce after a
+    // row-parallel projection) belongs to the block it completes.
+    if (B == Block::Other && O.isComm() && O.Layer >= 0 && I > 0 &&
+        M.Ops[I - 1].Layer == O.Layer)
+      B = Blocks[I - 1];
+    Blocks[I] = B;
+    MoeLayer[I] = Moe;
+    if (O.Layer >= 0 && static_cast<size_t>(O.Layer) < LayerM.size())
+      LayerMPerGroup[I] = LayerM[static_cast<size_t>(O.Layer)];
+
+    OpContext C{O, B, M.W.P, Moe, Gpu};
+    Resolved &R = Rules[I];
+    if (O.isComm()) {
+      for (const CommRule &CR : Prof.Comms) {
+        if (!matches(CR.When, C))
+          continue;
+        if (CR.Ring)
+          R.Ring = *CR.Ring;
+        if (CR.BandwidthEfficiency)
+          R.BwEff = *CR.BandwidthEfficiency;
+        if (CR.LatencyUs)
+          R.LatencyUs = *CR.LatencyUs;
+        if (CR.BytesScale)
+          R.BytesScale = *CR.BytesScale;
+        if (CR.Free)
+          R.Free = *CR.Free;
+        if (CR.Payload)
+          R.Payload = *CR.Payload;
+        if (CR.ForceLink)
+          R.ForceLink = CR.ForceLink;
+      }
+      continue;
+    }
+    for (const KernelRule &KR : Prof.Kernels) {
+      if (!matches(KR.When, C))
+        continue;
+      if (KR.Rate)
+        R.Rate = *KR.Rate;
+      if (KR.Efficiency) {
+        R.Eff = *KR.Efficiency;
+        R.EffCurve = nullptr;
+      }
+      if (KR.EfficiencyCurve) {
+        R.EffCurve = &*KR.EfficiencyCurve;
+        R.Key = KR.Key.value_or(EffKey::M);
+        if (!KR.Efficiency)
+          R.Eff = 1;
+      }
+      if (KR.MemoryEfficiency)
+        R.MemEff = *KR.MemoryEfficiency;
+      if (KR.Memory)
+        R.Mem = *KR.Memory;
+      if (KR.WeightScale)
+        R.WeightScale = *KR.WeightScale;
+      if (KR.FlopsScale)
+        R.FlopsScale = *KR.FlopsScale;
+      if (KR.SumTimes)
+        R.Sum = *KR.SumTimes;
+      if (KR.OverheadUs)
+        R.OverheadUs = *KR.OverheadUs;
+      if (KR.Free)
+        R.Free = *KR.Free;
+      if (KR.DivideReplicated)
+        R.DivideReplicated = *KR.DivideReplicated;
+      if (KR.FullPairs)
+        R.FullPairs = *KR.FullPairs;
+      if (KR.DivideByParam)
+        R.DivideByParam = *KR.DivideByParam;
+      if (KR.AllReduceParam)
+        R.AllReduceParam = *KR.AllReduceParam;
+    }
+  }
+}
+
+/// The next wider format a GPU without \p T would compute in.
+static std::optional<DType> widerOf(DType T) {
+  switch (T) {
+  case DType::FP4: return DType::FP8;
+  case DType::FP8: return DType::BF16;
+  case DType::INT4: return DType::BF16; // weight-only: dequantized to bf16
+  case DType::INT8: return DType::FP8;
+  case DType::BF16: return DType::FP16;
+  case DType::FP16: return DType::FP32;
+  case DType::TF32: return DType::FP32;
+  case DType::FP32: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+double CostModel::tflops(DType T, Phase P, DType *Used) const {
+  DType X = T;
+  // Weight-only int4 runs its math in bf16.
+  if (X == DType::INT4)
+    X = DType::BF16;
+  while (!Gpu.supports(X)) {
+    std::optional<DType> W = widerOf(X);
+    if (!W)
+      break;
+    X = *W;
+  }
+  if (Used)
+    *Used = X;
+  double R = Gpu.tflops(X) * Prof.Discount;
+  if (Gpu.CommSms > 0 && Gpu.Sms > 0 &&
+      llvm::is_contained(Prof.CommSmPhases, P))
+    R *= static_cast<double>(Gpu.Sms - Gpu.CommSms) / static_cast<double>(Gpu.Sms);
+  return R;
+}
+
+static double fullPairs(const ir::Workload &W) {
+  return static_cast<double>(W.Query) * static_cast<double>(W.Context + W.Query);
+}
+
+OpCost CostModel::costKernel(const ir::Module &M, const Op &Orig, size_t I,
+                             const ir::Workload &W, double TokenScale) const {
+  const Resolved &R = Rules[I];
+  OpCost C;
+  C.Blk = Blocks[I];
+  if (R.Free)
+    return C;
+  Op O = Orig;
+  if (TokenScale != 1.0)
+    O.Tokens = O.Tokens.scaled(TokenScale);
+  ir::OpMetrics Mx = ir::metricsOf(O, W);
+
+  // FLOPs and the rate they run at.
+  double Flops = Mx.Flops * R.FlopsScale;
+  bool IsAttention = O.Kind == OpKind::FlashAttention ||
+                     O.Kind == OpKind::PagedAttention || O.Kind == OpKind::MlaDecode;
+  if (R.FullPairs && IsAttention) {
+    double Causal = ir::attentionPairs(O, W);
+    if (Causal > 0)
+      Flops *= fullPairs(W) / Causal;
+  }
+  DType Want = M.Prec.Activations;
+  switch (R.Rate) {
+  case RateSource::Operands:
+    if (O.Kind == OpKind::Gemm || O.Kind == OpKind::GroupedGemm)
+      Want = O.WeightType;
+    else if (IsAttention)
+      Want = O.ActType;
+    break;
+  case RateSource::FP16: Want = DType::FP16; break;
+  case RateSource::BF16: Want = DType::BF16; break;
+  case RateSource::FP8: Want = DType::FP8; break;
+  case RateSource::FP4: Want = DType::FP4; break;
+  case RateSource::Fastest:
+    Want = Gpu.supports(DType::FP4) ? DType::FP4
+           : Gpu.supports(DType::FP8) ? DType::FP8
+                                      : DType::BF16;
+    break;
+  }
+  double Rate = tflops(Want, M.W.P, &C.Rate);
+
+  double Eff = R.Eff;
+  if (R.EffCurve) {
+    double X = 0;
+    double T = O.Tokens.eval(W);
+    switch (R.Key) {
+    case EffKey::M: X = T; break;
+    case EffKey::K: X = static_cast<double>(O.In); break;
+    case EffKey::LayerMPerGroup:
+      X = LayerMPerGroup[I] * static_cast<double>(W.tokens()) * TokenScale;
+      break;
+    case EffKey::Keys: X = static_cast<double>(W.Context + W.Query); break;
+    case EffKey::Queries: X = static_cast<double>(W.Query); break;
+    }
+    Eff *= R.EffCurve->eval(X);
+  }
+  double ComputeMs = Flops > 0 && Rate > 0 && Eff > 0 ? Flops / (Rate * 1e9 * Eff) : 0;
+
+  // Memory traffic.
+  double Hbm = Gpu.HbmGBps * Prof.Discount * R.MemEff;
+  double WeightAct = 0, Kv = 0;
+  switch (R.Mem) {
+  case Traffic::All:
+    WeightAct = Mx.WeightRead * R.WeightScale + Mx.ActBytes;
+    Kv = Mx.KvRead;
+    break;
+  case Traffic::Weights:
+    WeightAct = Mx.WeightRead * R.WeightScale;
+    break;
+  case Traffic::KvCache:
+    Kv = Mx.KvRead;
+    break;
+  case Traffic::None:
+    break;
+  }
+  double WeightActMs = Hbm > 0 ? WeightAct / (Hbm * Prof.WeightBytesPerMs) : 0;
+  double KvMs = Hbm > 0 ? Kv / (Hbm * Prof.KvBytesPerMs) : 0;
+
+  if (R.DivideReplicated && O.Redundancy > 1) {
+    ComputeMs /= static_cast<double>(O.Redundancy);
+    WeightActMs /= static_cast<double>(O.Redundancy);
+    KvMs /= static_cast<double>(O.Redundancy);
+  }
+  if (!R.DivideByParam.empty()) {
+    double D = Prof.param(R.DivideByParam, 1);
+    if (D > 0) {
+      ComputeMs /= D;
+      WeightActMs /= D; // the KV read is not split
+    }
+  }
+  C.ComputeMs = ComputeMs;
+  C.MemoryMs = WeightActMs + KvMs;
+  C.OverheadMs = (R.OverheadUs + Prof.LaunchUs) / 1000.0;
+  double Busy = R.Sum ? C.ComputeMs + C.MemoryMs : std::max(C.ComputeMs, C.MemoryMs);
+  C.TimeMs = Busy + C.OverheadMs;
+  C.B = C.ComputeMs >= C.MemoryMs ? Bound::Compute : Bound::Memory;
+  if (C.OverheadMs > Busy)
+    C.B = Bound::Overhead;
+  C.Flops = Flops;
+  C.Bytes = WeightAct + Kv;
+
+  if (!R.AllReduceParam.empty()) {
+    double N = Prof.param(R.AllReduceParam, 1);
+    if (N > 1) {
+      double Bytes = O.Tokens.eval(W) * static_cast<double>(O.Out) *
+                     bytesPerElement(O.ActType);
+      C.CommMs = allReduceMs(M, Bytes, static_cast<int64_t>(N), ir::Link::ScaleUp, M.W.P);
+      C.CommBytes = Bytes;
+      C.TimeMs += C.CommMs;
+    }
+  }
+  return C;
+}
+
+double CostModel::allReduceMs(const ir::Module &M, double Bytes,
+                              int64_t Participants, ir::Link L, Phase P) const {
+  Op A;
+  A.Kind = OpKind::AllReduce;
+  A.G = ir::Group::TP;
+  A.Participants = Participants;
+  A.L = L;
+  Resolved R;
+  OpContext C{A, Block::Attention, P, true, Gpu};
+  for (const CommRule &CR : Prof.Comms) {
+    if (!matches(CR.When, C))
+      continue;
+    if (CR.Ring)
+      R.Ring = *CR.Ring;
+    if (CR.BandwidthEfficiency)
+      R.BwEff = *CR.BandwidthEfficiency;
+    if (CR.LatencyUs)
+      R.LatencyUs = *CR.LatencyUs;
+    if (CR.BytesScale)
+      R.BytesScale = *CR.BytesScale;
+  }
+  double N = static_cast<double>(Participants);
+  double Factor = R.Ring ? 2 * (N - 1) / N : 1.0;
+  double Bw = (L == ir::Link::ScaleUp ? Gpu.ScaleUpGBps : Gpu.ScaleOutGBps) *
+              Prof.Discount * R.BwEff;
+  (void)M;
+  return Bytes * R.BytesScale * Factor / (Bw * Prof.CommBytesPerMs) + R.LatencyUs / 1000.0;
+}
+
+OpCost CostModel::costComm(const ir::Module &M, const Op &O, size_t I,
+                           const ir::Workload &W, double TokenScale) const {
+  const Resolved &R = Rules[I];
+  OpCost C;
+  C.Blk = Blocks[I];
+  C.B = Bound::Comm;
+  if (R.Free)
+    return C;
+  double Bytes = O.Bytes.eval(W) * TokenScale * R.BytesScale;
+  double N = static_cast<double>(O.Participants);
+  if (O.Kind == OpKind::AllToAll && O.Layer >= 0) {
+    const LayerSpec &L = M.Model.LayerKinds[O.LayerKind];
+    if (L.Moe) {
+      double E = static_cast<double>(L.Moe->Experts);
+      switch (R.Payload) {
+      case CommRule::Remote::All:
+        break;
+      case CommRule::Remote::Peers:
+        Bytes *= N > 1 ? (N - 1) / N : 0;
+        break;
+      case CommRule::Remote::DomainExperts: {
+        double Local = std::ceil(E / static_cast<double>(Gpu.ScaleUpGpus));
+        Bytes *= (E - Local) / E;
+        break;
+      }
+      case CommRule::Remote::GroupDedup:
+        Bytes *= static_cast<double>(std::max<int64_t>(1, L.Moe->GroupTopK) - 1) /
+                 static_cast<double>(L.Moe->TopK);
+        break;
+      }
+    }
+  }
+  C.CommBytes = Bytes;
+  ir::Link Link = R.ForceLink.value_or(O.L);
+  if (O.Participants <= 1 && !R.ForceLink) {
+    // A collective over one GPU is a local copy: read and write in HBM.
+    double Hbm = Gpu.HbmGBps * Prof.Discount;
+    C.MemoryMs = Hbm > 0 ? 2 * Bytes / (Hbm * Prof.WeightBytesPerMs) : 0;
+    C.TimeMs = C.MemoryMs + Prof.LaunchUs / 1000.0;
+    C.Bytes = 2 * Bytes;
+    C.B = Bound::Memory;
+    return C;
+  }
+  double Factor = 1.0;
+  if (R.Ring && N > 1) {
+    switch (O.Kind) {
+    case OpKind::AllReduce: Factor = 2 * (N - 1) / N; break;
+    case OpKind::AllGather:
+    case OpKind::ReduceScatter:
+    case OpKind::AllToAll: Factor = (N - 1) / N; break;
+    default: Factor = 1; break;
+    }
+  }
+  double Bw = (Link == ir::Link::ScaleUp ? Gpu.ScaleUpGBps : Gpu.ScaleOutGBps) *
+              Prof.Discount * R.BwEff;
+  C.CommMs = Bw > 0 ? Bytes * Factor / (Bw * Prof.CommBytesPerMs) : 0;
+  C.CommMs += R.LatencyUs / 1000.0;
+  C.TimeMs = C.CommMs;
+  return C;
+}
+
+PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) const {
+  PhaseCost PC;
+  PC.P = M.W.P;
+  const PhasePlan &Plan = M.Plan;
+  // Pipeline micro-batches run the stages on a slice of the batch.
+  int64_t Micro = Plan.PP > 1 ? std::max<int64_t>(1, Plan.MicroBatches) : 1;
+  ir::Workload W = WIn;
+  if (Micro > 1)
+    W.Batch = std::max<int64_t>(1, (W.Batch + Micro - 1) / Micro);
+
+  bool TBO = Plan.Overlap == OverlapMode::TwoBatch;
+  const TwoBatchSpec &TB = Prof.TwoBatch[M.W.P == Phase::Prefill ? 0 : 1];
+  std::vector<bool> IsSplit(NumBlocks, false);
+  if (TBO)
+    for (Block B : TB.SplitBlocks)
+      IsSplit[static_cast<unsigned>(B)] = true;
+
+  PC.Ops.resize(M.Ops.size());
+  std::set<std::string> Notes;
+  for (size_t I = 0; I < M.Ops.size(); ++I) {
+    const Op &O = M.Ops[I];
+    if (O.dialect() == ir::Dialect::Model || O.dialect() == ir::Dialect::NN)
+      continue; // the driver runs lower-kernels before costing
+    OpCost C;
+    if (O.isComm()) {
+      C = costComm(M, O, I, W, 1.0);
+    } else if (IsSplit[static_cast<unsigned>(Blocks[I])]) {
+      C = costKernel(M, O, I, W, 0.5);
+      C.TimeMs *= 2;
+      C.ComputeMs *= 2;
+      C.MemoryMs *= 2;
+      C.OverheadMs *= 2;
+      C.CommMs *= 2;
+      C.Flops *= 2;
+      C.Bytes *= 2;
+      C.Executions = 2;
+    } else {
+      C = costKernel(M, O, I, W, 1.0);
+    }
+    if (!O.isComm() && (O.Kind == OpKind::Gemm || O.Kind == OpKind::GroupedGemm) &&
+        C.Rate != O.WeightType && Rules[I].Rate == RateSource::Operands &&
+        O.WeightType != DType::INT4)
+      Notes.insert(("GEMMs with " + dtypeName(O.WeightType) + " weights run at " +
+                    dtypeName(C.Rate) + " rate: " + Gpu.Name + " has no " +
+                    dtypeName(O.WeightType) + " units")
+                       .str());
+    PC.Ops[I] = C;
+  }
+
+  // Layers.
+  int32_t MaxLayer = -1;
+  for (const Op &O : M.Ops)
+    MaxLayer = std::max(MaxLayer, O.Layer);
+  PC.Layers.resize(static_cast<size_t>(MaxLayer + 1));
+  for (size_t L = 0; L < PC.Layers.size(); ++L)
+    PC.Layers[L].Layer = static_cast<int32_t>(L);
+  PC.StageMs.assign(static_cast<size_t>(std::max<int64_t>(1, Plan.PP)), 0.0);
+
+  size_t NumHides = TBO ? TB.Hides.size() : 0;
+  for (LayerCost &LC : PC.Layers) {
+    LC.HideBalanceMs.assign(NumHides, 0.0);
+    LC.HideCommMs.assign(NumHides, 0.0);
+  }
+
+  for (size_t I = 0; I < M.Ops.size(); ++I) {
+    const Op &O = M.Ops[I];
+    OpCost &C = PC.Ops[I];
+    if (O.dialect() == ir::Dialect::Model || O.dialect() == ir::Dialect::NN)
+      continue;
+    PC.ComputeMs += O.isComm() ? 0 : C.TimeMs;
+    PC.CommMs += O.isComm() ? C.TimeMs : C.CommMs;
+    if (O.Layer < 0) {
+      PC.OutsideLayersMs += C.TimeMs;
+      PC.StageMs[std::min<size_t>(O.Stage, PC.StageMs.size() - 1)] += C.TimeMs;
+      if (O.isComm())
+        PC.ExposedCommMs += C.TimeMs;
+      continue;
+    }
+    LayerCost &LC = PC.Layers[static_cast<size_t>(O.Layer)];
+    LC.Kind = O.LayerKind;
+    LC.Stage = O.Stage;
+    LC.Mtp = O.Mtp;
+    if (O.isComm()) {
+      LC.CommMs += C.TimeMs;
+      int Group = -1;
+      for (size_t H = 0; H < NumHides; ++H)
+        if (llvm::is_contained(TB.Hides[H].Comm, O.R))
+          Group = static_cast<int>(H);
+      if (Group >= 0) {
+        C.Hidden = true;
+        LC.HideCommMs[static_cast<size_t>(Group)] += C.TimeMs;
+        continue;
+      }
+    } else {
+      LC.ComputeMs += C.TimeMs;
+      LC.CommMs += C.CommMs;
+    }
+    LC.BlockMs[static_cast<unsigned>(C.Blk)] += C.TimeMs;
+  }
+
+  for (LayerCost &LC : PC.Layers) {
+    double Blocks = 0;
+    for (double B : LC.BlockMs)
+      Blocks += B;
+    double T = Blocks;
+    double Deficit = 0;
+    for (size_t H = 0; H < NumHides; ++H) {
+      double Behind = 0;
+      for (Block B : TB.Hides[H].Behind)
+        Behind += LC.BlockMs[static_cast<unsigned>(B)];
+      LC.HideBalanceMs[H] = LC.HideCommMs[H] - Behind;
+      Deficit += std::max(0.0, LC.HideBalanceMs[H]);
+    }
+    T += Deficit;
+    // Collectives outside hide groups were counted in their blocks.
+    double Unhidden = LC.CommMs;
+    for (double H : LC.HideCommMs)
+      Unhidden -= H;
+    if (!TBO && Plan.Overlap == OverlapMode::Comm) {
+      double Hide = Prof.CommOverlap * std::min(LC.ComputeMs, Unhidden);
+      T -= Hide;
+      Unhidden -= Hide;
+    }
+    LC.ExposedCommMs = Unhidden + Deficit;
+    LC.TimeMs = T;
+    PC.ExposedCommMs += LC.ExposedCommMs;
+    PC.StepIfHiddenMs += Blocks;
+    PC.StageMs[std::min<size_t>(LC.Stage, PC.StageMs.size() - 1)] += T;
+
+    // What dominates the layer.
+    double ComputeBound = 0, MemoryBound = 0;
+    for (size_t I = 0; I < M.Ops.size(); ++I)
+      if (M.Ops[I].Layer == LC.Layer && !M.Ops[I].isComm()) {
+        if (PC.Ops[I].B == Bound::Compute)
+          ComputeBound += PC.Ops[I].TimeMs;
+        else
+          MemoryBound += PC.Ops[I].TimeMs;
+      }
+    LC.Dominant = LC.ExposedCommMs >= std::max(ComputeBound, MemoryBound) ? Bound::Comm
+                  : ComputeBound >= MemoryBound                          ? Bound::Compute
+                                                                          : Bound::Memory;
+  }
+  PC.StepIfHiddenMs += PC.OutsideLayersMs;
+
+  // Pipeline: with m micro-batches, fill the pipe once, then one micro-batch
+  // per slowest stage.
+  double Sum = 0, Max = 0;
+  for (double S : PC.StageMs) {
+    Sum += S;
+    Max = std::max(Max, S);
+  }
+  PC.StepMs = Sum + static_cast<double>(Micro - 1) * Max;
+  if (Micro > 1)
+    PC.StepIfHiddenMs = PC.StepIfHiddenMs / Sum * PC.StepMs;
+  PC.BubbleMs = Plan.PP > 1 ? PC.StepMs - static_cast<double>(Micro) * Sum /
+                                              static_cast<double>(PC.StageMs.size())
+                            : 0;
+  PC.BubbleMs = std::max(0.0, PC.BubbleMs);
+
+  double ComputeBound = 0, MemoryBound = 0;
+  for (size_t I = 0; I < M.Ops.size(); ++I)
+    if (!M.Ops[I].isComm() && M.Ops[I].dialect() == ir::Dialect::Kernel) {
+      if (PC.Ops[I].B == Bound::Compute)
+        ComputeBound += PC.Ops[I].TimeMs;
+      else
+        MemoryBound += PC.Ops[I].TimeMs;
+    }
+  PC.Dominant = PC.ExposedCommMs >= std::max(ComputeBound, MemoryBound) ? Bound::Comm
+                : ComputeBound >= MemoryBound                          ? Bound::Compute
+                                                                        : Bound::Memory;
+  PC.Notes.assign(Notes.begin(), Notes.end());
+  return PC;
+}
+
+/// Tokens of KV a layer keeps for a sequence of \p L tokens.
+static double cachedTokens(const Op &O, double L) {
+  double N = L;
+  if (O.Window > 0)
+    N = std::min(N, static_cast<double>(O.Window + O.SinkTokens));
+  if (O.Chunk > 0)
+    N = std::min(N, static_cast<double>(O.Chunk));
+  if (O.Selection == KvSelection::H2O && O.KvBudget > 0)
+    N = std::min(N, static_cast<double>(O.KvBudget));
+  return N;
+}
+
+MemoryUse CostModel::memory(const ir::Module &M, double Batch, double KvTokens) const {
+  const MemorySpec &MS = Prof.Memory;
+  size_t Stages = static_cast<size_t>(std::max<int64_t>(1, M.Plan.PP));
+  std::vector<double> Weights(Stages, 0.0), KvPerSeq(Stages, 0.0);
+  double AttnDivisor = MS.AttentionWeightsDivisorParam.empty()
+                           ? 1.0
+                           : Prof.param(MS.AttentionWeightsDivisorParam, 1);
+  double KvMult = MS.KvMultiplierParam.empty() ? 1.0 : Prof.param(MS.KvMultiplierParam, 1);
+  for (size_t I = 0; I < M.Ops.size(); ++I) {
+    const Op &O = M.Ops[I];
+    if (O.dialect() != ir::Dialect::Kernel)
+      continue;
+    size_t S = std::min<size_t>(O.Stage, Stages - 1);
+    Block B = I < Blocks.size() ? Blocks[I] : blockOf(O);
+    bool Count = MS.CountBlocks.empty() || llvm::is_contained(MS.CountBlocks, B);
+    if (Count) {
+      double WB = ir::metricsOf(O, M.W).WeightBytes * MS.WeightBytesScale;
+      if (B == Block::Attention)
+        WB /= AttnDivisor;
+      Weights[S] += WB;
+    }
+    bool IsAttention = O.Kind == OpKind::FlashAttention ||
+                       O.Kind == OpKind::PagedAttention || O.Kind == OpKind::MlaDecode;
+    if (IsAttention && O.CachesKv)
+      KvPerSeq[S] += static_cast<double>(O.KvElemsPerToken) * cachedTokens(O, KvTokens) *
+                     bytesPerElement(O.KvType) /
+                     static_cast<double>(std::max<int64_t>(1, O.ContextShards)) * KvMult;
+  }
+  MemoryUse Best;
+  bool First = true;
+  for (size_t S = 0; S < Stages; ++S) {
+    MemoryUse U;
+    U.CapacityBytes = Gpu.MemoryGB * MS.BytesPerGB;
+    U.UsableBytes = U.CapacityBytes * MS.UsableFraction;
+    U.ReservedBytes = MS.ReservedGB * MS.BytesPerGB;
+    U.WeightBytes = Weights[S];
+    U.KvBytesPerSeq = KvPerSeq[S];
+    U.KvTokensPerSeq = KvTokens;
+    double ActPerSeq = MS.ActivationHiddenPerToken * static_cast<double>(M.Model.Hidden) *
+                       bytesPerElement(M.Prec.Activations) *
+                       static_cast<double>(M.W.Query);
+    U.ActivationBytes = ActPerSeq * Batch;
+    double Free = U.UsableBytes - U.ReservedBytes - U.WeightBytes;
+    double PerSeq = U.KvBytesPerSeq + ActPerSeq;
+    U.MaxBatch = Free <= 0 ? 0 : PerSeq > 0 ? Free / PerSeq : 1e18;
+    if (First || U.MaxBatch < Best.MaxBatch)
+      Best = U;
+    First = false;
+  }
+  return Best;
+}

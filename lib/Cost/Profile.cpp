@@ -1,0 +1,690 @@
+//===- Profile.cpp - Loading cost profiles --------------------------------===//
+
+#include "ssc/Cost/Profile.h"
+
+#include "ssc/Support/DataPaths.h"
+#include "ssc/Support/JSONLocator.h"
+
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <cmath>
+
+using namespace ssc;
+using namespace ssc::cost;
+using llvm::StringRef;
+
+llvm::StringRef ssc::cost::blockName(Block B) {
+  switch (B) {
+  case Block::Embed: return "embed";
+  case Block::Attention: return "attention";
+  case Block::Mlp: return "mlp";
+  case Block::Router: return "router";
+  case Block::Experts: return "experts";
+  case Block::SharedExperts: return "shared_experts";
+  case Block::Head: return "head";
+  case Block::Other: return "other";
+  }
+  return "?";
+}
+
+std::optional<Block> ssc::cost::parseBlock(StringRef S) {
+  for (unsigned I = 0; I < NumBlocks; ++I)
+    if (blockName(static_cast<Block>(I)) == S)
+      return static_cast<Block>(I);
+  return std::nullopt;
+}
+
+Block ssc::cost::blockOf(const ir::Op &O) {
+  using ir::Role;
+  switch (O.R) {
+  case Role::Embed:
+    return Block::Embed;
+  case Role::Head:
+  case Role::FinalNorm:
+    return Block::Head;
+  case Role::InputNorm:
+  case Role::PostAttnNorm:
+  case Role::QkNorm:
+  case Role::QLoraNorm:
+  case Role::KvLoraNorm:
+  case Role::QKV:
+  case Role::Q:
+  case Role::K:
+  case Role::V:
+  case Role::QA:
+  case Role::QB:
+  case Role::KVA:
+  case Role::KVB:
+  case Role::QAbsorb:
+  case Role::VAbsorb:
+  case Role::O:
+  case Role::Attn:
+  case Role::Rope:
+  case Role::AttnResidual:
+  case Role::ContextExchange:
+  case Role::EhProj:
+    return Block::Attention;
+  case Role::Router:
+    return Block::Router;
+  case Role::ExpertGateUp:
+  case Role::ExpertGate:
+  case Role::ExpertUp:
+  case Role::ExpertDown:
+  case Role::ExpertAct:
+  case Role::Experts:
+  case Role::Dispatch:
+  case Role::Combine:
+    return Block::Experts;
+  case Role::SharedGateUp:
+  case Role::SharedDown:
+  case Role::SharedGate:
+    return Block::SharedExperts;
+  case Role::FfnNorm:
+  case Role::PostFfnNorm:
+  case Role::GateUp:
+  case Role::Gate:
+  case Role::Up:
+  case Role::Down:
+  case Role::FfnResidual:
+    return Block::Mlp;
+  case Role::Act:
+    return Block::Mlp; // refined by the caller for shared experts
+  case Role::None:
+  case Role::PipeSend:
+    return Block::Other;
+  }
+  return Block::Other;
+}
+
+double Curve::eval(double X) const {
+  if (Points.empty())
+    return 1.0;
+  if (Mode == Lookup::NextPow2Above) {
+    double P = 1;
+    double IX = std::floor(X);
+    while (P <= IX)
+      P *= 2;
+    // The largest key not above P (tables list powers of two).
+    double Y = Points.front().second;
+    for (const auto &[K, V] : Points)
+      if (K <= P)
+        Y = V;
+    return Y;
+  }
+  auto F = [&](double V) { return Mode == Lookup::LogInterpolate ? std::log(std::max(V, 1e-30)) : V; };
+  if (X <= Points.front().first)
+    return Points.front().second;
+  if (X >= Points.back().first)
+    return Points.back().second;
+  for (size_t I = 1; I < Points.size(); ++I) {
+    auto [X0, Y0] = Points[I - 1];
+    auto [X1, Y1] = Points[I];
+    if (X <= X1) {
+      double T = (F(X) - F(X0)) / (F(X1) - F(X0));
+      return Y0 + T * (Y1 - Y0);
+    }
+  }
+  return Points.back().second;
+}
+
+//===----------------------------------------------------------------------===//
+// JSON reading
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+class ProfileReader {
+public:
+  ProfileReader(DiagnosticEngine &Diags, const JSONLocator &Loc)
+      : Diags(Diags), Loc(Loc) {}
+  bool Failed = false;
+
+  void error(const std::string &Path, const llvm::Twine &Msg) {
+    Failed = true;
+    Diags.error(Loc.valueLoc(Path), Msg);
+  }
+
+  /// Reports keys of \p O not in \p Known.
+  void checkKeys(const llvm::json::Object &O, const std::string &Path,
+                 llvm::ArrayRef<StringRef> Known) {
+    std::vector<std::string> Keys;
+    for (const auto &KV : O)
+      Keys.push_back(KV.first.str());
+    std::sort(Keys.begin(), Keys.end());
+    for (const std::string &K : Keys)
+      if (!llvm::is_contained(Known, StringRef(K))) {
+        Failed = true;
+        std::string Full = Path.empty() ? K : Path + "." + K;
+        Diags.error(Loc.keyLoc(Full), "unknown profile key '" + K + "'" +
+                                          didYouMean(K, Known));
+      }
+  }
+
+  std::optional<double> number(const llvm::json::Object &O, StringRef Key,
+                               const std::string &Path, double Min, double Max) {
+    const llvm::json::Value *V = O.get(Key);
+    if (!V)
+      return std::nullopt;
+    std::string P = join(Path, Key);
+    std::optional<double> D = V->getAsNumber();
+    if (!D) {
+      error(P, "'" + Key + "' must be a number");
+      return std::nullopt;
+    }
+    if (*D < Min || *D > Max || !std::isfinite(*D)) {
+      error(P, "'" + Key + "' must be between " + std::to_string(Min) + " and " +
+                   std::to_string(Max));
+      return std::nullopt;
+    }
+    return D;
+  }
+
+  std::optional<bool> boolean(const llvm::json::Object &O, StringRef Key,
+                              const std::string &Path) {
+    const llvm::json::Value *V = O.get(Key);
+    if (!V)
+      return std::nullopt;
+    std::optional<bool> B = V->getAsBoolean();
+    if (!B)
+      error(join(Path, Key), "'" + Key + "' must be true or false");
+    return B;
+  }
+
+  std::optional<std::string> string(const llvm::json::Object &O, StringRef Key,
+                                    const std::string &Path) {
+    const llvm::json::Value *V = O.get(Key);
+    if (!V)
+      return std::nullopt;
+    std::optional<StringRef> S = V->getAsString();
+    if (!S) {
+      error(join(Path, Key), "'" + Key + "' must be a string");
+      return std::nullopt;
+    }
+    return S->str();
+  }
+
+  /// A string or a list of strings.
+  std::vector<std::string> strings(const llvm::json::Object &O, StringRef Key,
+                                   const std::string &Path) {
+    std::vector<std::string> Out;
+    const llvm::json::Value *V = O.get(Key);
+    if (!V)
+      return Out;
+    if (auto S = V->getAsString()) {
+      Out.push_back(S->str());
+      return Out;
+    }
+    const llvm::json::Array *A = V->getAsArray();
+    if (!A) {
+      error(join(Path, Key), "'" + Key + "' must be a string or a list of strings");
+      return Out;
+    }
+    for (size_t I = 0; I < A->size(); ++I) {
+      auto S = (*A)[I].getAsString();
+      if (!S) {
+        error(join(Path, Key) + "[" + std::to_string(I) + "]", "expected a string");
+        continue;
+      }
+      Out.push_back(S->str());
+    }
+    return Out;
+  }
+
+  static std::string join(const std::string &Path, StringRef Key) {
+    return Path.empty() ? Key.str() : Path + "." + Key.str();
+  }
+
+  bool phase(const std::string &S, const std::string &Path, Phase &Out) {
+    if (S == "prefill")
+      Out = Phase::Prefill;
+    else if (S == "decode")
+      Out = Phase::Decode;
+    else {
+      error(Path, "unknown phase '" + S + "'; expected 'prefill' or 'decode'");
+      return false;
+    }
+    return true;
+  }
+
+  Match match(const llvm::json::Object *O, const std::string &Path, bool Comm) {
+    Match M;
+    if (!O)
+      return M;
+    static const StringRef Keys[] = {"kernel", "block", "role", "group", "phase",
+                                     "layer", "gpu_has_fp4", "link", "gpu",
+                                     "scale_up_gpus"};
+    checkKeys(*O, Path, Keys);
+    for (const std::string &K : strings(*O, "kernel", Path)) {
+      std::optional<ir::OpKind> Kind;
+      for (unsigned I = 0; I <= static_cast<unsigned>(ir::OpKind::Elementwise); ++I) {
+        StringRef N = ir::opName(static_cast<ir::OpKind>(I));
+        N.consume_front("kernel.");
+        N.consume_front("comm.");
+        if (N == K && ir::dialectOf(static_cast<ir::OpKind>(I)) ==
+                          (Comm ? ir::Dialect::Comm : ir::Dialect::Kernel))
+          Kind = static_cast<ir::OpKind>(I);
+      }
+      if (!Kind)
+        error(join(Path, "kernel"), "unknown " + std::string(Comm ? "collective" : "kernel") +
+                                        " '" + K + "'");
+      else
+        M.Kinds.push_back(*Kind);
+    }
+    for (const std::string &B : strings(*O, "block", Path)) {
+      if (auto X = parseBlock(B))
+        M.Blocks.push_back(*X);
+      else
+        error(join(Path, "block"), "unknown block '" + B + "'");
+    }
+    for (const std::string &R : strings(*O, "role", Path)) {
+      bool Found = false;
+      for (unsigned I = 0; I <= static_cast<unsigned>(ir::Role::ContextExchange); ++I)
+        if (ir::roleName(static_cast<ir::Role>(I)) == R) {
+          M.Roles.push_back(static_cast<ir::Role>(I));
+          Found = true;
+        }
+      if (!Found)
+        error(join(Path, "role"), "unknown role '" + R + "'");
+    }
+    for (const std::string &G : strings(*O, "group", Path)) {
+      bool Found = false;
+      for (unsigned I = 0; I <= static_cast<unsigned>(ir::Group::PP); ++I)
+        if (ir::groupName(static_cast<ir::Group>(I)) == G) {
+          M.Groups.push_back(static_cast<ir::Group>(I));
+          Found = true;
+        }
+      if (!Found)
+        error(join(Path, "group"), "unknown group '" + G + "'");
+    }
+    if (auto S = string(*O, "phase", Path)) {
+      Phase P;
+      if (phase(*S, join(Path, "phase"), P))
+        M.P = P;
+    }
+    if (auto S = string(*O, "layer", Path)) {
+      if (*S == "moe" || *S == "dense")
+        M.MoeLayer = *S == "moe";
+      else
+        error(join(Path, "layer"), "'layer' must be 'moe' or 'dense'");
+    }
+    M.GpuHasFp4 = boolean(*O, "gpu_has_fp4", Path);
+    if (auto S = string(*O, "link", Path)) {
+      if (*S == "scale_up" || *S == "scale_out")
+        M.L = *S == "scale_up" ? ir::Link::ScaleUp : ir::Link::ScaleOut;
+      else
+        error(join(Path, "link"), "'link' must be 'scale_up' or 'scale_out'");
+    }
+    M.Gpus = strings(*O, "gpu", Path);
+    if (const llvm::json::Value *V = O->get("scale_up_gpus")) {
+      auto One = V->getAsInteger();
+      const llvm::json::Array *A = V->getAsArray();
+      if (One)
+        M.ScaleUpGpus.push_back(*One);
+      else if (A)
+        for (const llvm::json::Value &E : *A) {
+          if (auto I = E.getAsInteger())
+            M.ScaleUpGpus.push_back(*I);
+          else
+            error(join(Path, "scale_up_gpus"), "expected integers");
+        }
+      else
+        error(join(Path, "scale_up_gpus"), "expected an integer or a list of them");
+    }
+    return M;
+  }
+
+  std::optional<Curve> curve(const llvm::json::Value &V, const std::string &Path) {
+    const llvm::json::Object *O = V.getAsObject();
+    if (!O) {
+      error(Path, "expected a number or {\"by\": ..., \"points\": [[x, y], ...]}");
+      return std::nullopt;
+    }
+    static const StringRef Keys[] = {"by", "lookup", "points"};
+    checkKeys(*O, Path, Keys);
+    Curve C;
+    if (auto L = string(*O, "lookup", Path)) {
+      if (*L == "interpolate")
+        C.Mode = Curve::Lookup::Interpolate;
+      else if (*L == "log")
+        C.Mode = Curve::Lookup::LogInterpolate;
+      else if (*L == "next_pow2_above")
+        C.Mode = Curve::Lookup::NextPow2Above;
+      else
+        error(join(Path, "lookup"), "'lookup' must be 'interpolate', 'log' or "
+                                    "'next_pow2_above'");
+    }
+    const llvm::json::Array *Pts = O->getArray("points");
+    if (!Pts || Pts->empty()) {
+      error(Path, "a curve needs 'points': [[x, y], ...]");
+      return std::nullopt;
+    }
+    for (size_t I = 0; I < Pts->size(); ++I) {
+      std::string P = join(Path, "points") + "[" + std::to_string(I) + "]";
+      const llvm::json::Array *XY = (*Pts)[I].getAsArray();
+      std::optional<double> X, Y;
+      if (XY && XY->size() == 2) {
+        X = (*XY)[0].getAsNumber();
+        Y = (*XY)[1].getAsNumber();
+      }
+      if (!X || !Y) {
+        error(P, "expected [x, y]");
+        return std::nullopt;
+      }
+      if (!C.Points.empty() && *X <= C.Points.back().first) {
+        error(P, "curve points must have increasing x");
+        return std::nullopt;
+      }
+      if (*Y < 0) {
+        error(P, "curve values must not be negative");
+        return std::nullopt;
+      }
+      C.Points.emplace_back(*X, *Y);
+    }
+    return C;
+  }
+
+  std::optional<EffKey> effKey(const llvm::json::Object &O, const std::string &Path) {
+    const llvm::json::Value *V = O.get("efficiency");
+    const llvm::json::Object *C = V ? V->getAsObject() : nullptr;
+    if (!C)
+      return std::nullopt;
+    auto S = string(*C, "by", join(Path, "efficiency"));
+    if (!S)
+      return EffKey::M;
+    auto K = llvm::StringSwitch<std::optional<EffKey>>(*S)
+                 .Case("m", EffKey::M)
+                 .Case("k", EffKey::K)
+                 .Case("layer_m_per_group", EffKey::LayerMPerGroup)
+                 .Case("keys", EffKey::Keys)
+                 .Case("queries", EffKey::Queries)
+                 .Default(std::nullopt);
+    if (!K)
+      error(join(Path, "efficiency.by"), "unknown efficiency key '" + *S +
+                                             "'; expected 'm', 'k', "
+                                             "'layer_m_per_group', 'keys' or 'queries'");
+    return K;
+  }
+
+  KernelRule kernelRule(const llvm::json::Object &O, const std::string &Path) {
+    static const StringRef Keys[] = {
+        "match",       "rate",         "efficiency",       "memory_efficiency",
+        "memory",      "weight_scale", "flops_scale",      "time",
+        "overhead_us", "free",         "divide_replicated", "full_pairs",
+        "divide_by_param", "all_reduce_param", "note"};
+    checkKeys(O, Path, Keys);
+    KernelRule R;
+    R.When = match(O.getObject("match"), join(Path, "match"), false);
+    if (auto S = string(O, "rate", Path)) {
+      auto Rate = llvm::StringSwitch<std::optional<RateSource>>(*S)
+                      .Case("operands", RateSource::Operands)
+                      .Case("fp16", RateSource::FP16)
+                      .Case("bf16", RateSource::BF16)
+                      .Case("fp8", RateSource::FP8)
+                      .Case("fp4", RateSource::FP4)
+                      .Case("fastest", RateSource::Fastest)
+                      .Default(std::nullopt);
+      if (!Rate)
+        error(join(Path, "rate"), "unknown rate '" + *S + "'; expected 'operands', "
+                                  "'fp16', 'bf16', 'fp8', 'fp4' or 'fastest'");
+      R.Rate = Rate;
+    }
+    if (const llvm::json::Value *E = O.get("efficiency")) {
+      if (auto D = E->getAsNumber()) {
+        if (*D <= 0 || *D > 10)
+          error(join(Path, "efficiency"), "'efficiency' must be in (0, 10]");
+        R.Efficiency = D;
+      } else {
+        R.EfficiencyCurve = curve(*E, join(Path, "efficiency"));
+        R.Key = effKey(O, Path);
+      }
+    }
+    R.MemoryEfficiency = number(O, "memory_efficiency", Path, 1e-6, 10);
+    if (auto S = string(O, "memory", Path)) {
+      auto T = llvm::StringSwitch<std::optional<Traffic>>(*S)
+                   .Case("all", Traffic::All)
+                   .Case("weights", Traffic::Weights)
+                   .Case("kv", Traffic::KvCache)
+                   .Case("none", Traffic::None)
+                   .Default(std::nullopt);
+      if (!T)
+        error(join(Path, "memory"), "'memory' must be 'all', 'weights', 'kv' or 'none'");
+      R.Memory = T;
+    }
+    R.WeightScale = number(O, "weight_scale", Path, 0, 100);
+    R.FlopsScale = number(O, "flops_scale", Path, 0, 100);
+    if (auto S = string(O, "time", Path)) {
+      if (*S == "sum" || *S == "max")
+        R.SumTimes = *S == "sum";
+      else
+        error(join(Path, "time"), "'time' must be 'sum' or 'max'");
+    }
+    R.OverheadUs = number(O, "overhead_us", Path, 0, 1e9);
+    R.Free = boolean(O, "free", Path);
+    R.DivideReplicated = boolean(O, "divide_replicated", Path);
+    R.FullPairs = boolean(O, "full_pairs", Path);
+    R.DivideByParam = string(O, "divide_by_param", Path);
+    R.AllReduceParam = string(O, "all_reduce_param", Path);
+    return R;
+  }
+
+  CommRule commRule(const llvm::json::Object &O, const std::string &Path) {
+    static const StringRef Keys[] = {"match",      "algorithm",   "bandwidth_efficiency",
+                                     "latency_us", "bytes_scale", "free",
+                                     "payload",    "link",        "note"};
+    checkKeys(O, Path, Keys);
+    CommRule R;
+    R.When = match(O.getObject("match"), join(Path, "match"), true);
+    if (auto S = string(O, "algorithm", Path)) {
+      if (*S == "ring" || *S == "direct")
+        R.Ring = *S == "ring";
+      else
+        error(join(Path, "algorithm"), "'algorithm' must be 'ring' or 'direct'");
+    }
+    R.BandwidthEfficiency = number(O, "bandwidth_efficiency", Path, 1e-6, 10);
+    R.LatencyUs = number(O, "latency_us", Path, 0, 1e9);
+    R.BytesScale = number(O, "bytes_scale", Path, 0, 100);
+    R.Free = boolean(O, "free", Path);
+    if (auto S = string(O, "payload", Path)) {
+      auto P = llvm::StringSwitch<std::optional<CommRule::Remote>>(*S)
+                   .Case("all", CommRule::Remote::All)
+                   .Case("peers", CommRule::Remote::Peers)
+                   .Case("domain_experts", CommRule::Remote::DomainExperts)
+                   .Case("group_dedup", CommRule::Remote::GroupDedup)
+                   .Default(std::nullopt);
+      if (!P)
+        error(join(Path, "payload"), "'payload' must be 'all', 'peers', "
+                                     "'domain_experts' or 'group_dedup'");
+      R.Payload = P;
+    }
+    if (auto S = string(O, "link", Path)) {
+      if (*S == "scale_up" || *S == "scale_out")
+        R.ForceLink = *S == "scale_up" ? ir::Link::ScaleUp : ir::Link::ScaleOut;
+      else
+        error(join(Path, "link"), "'link' must be 'scale_up' or 'scale_out'");
+    }
+    return R;
+  }
+
+  std::vector<Block> blocks(const llvm::json::Object &O, StringRef Key,
+                            const std::string &Path) {
+    std::vector<Block> Out;
+    for (const std::string &B : strings(O, Key, Path)) {
+      if (auto X = parseBlock(B))
+        Out.push_back(*X);
+      else
+        error(join(Path, Key), "unknown block '" + B + "'");
+    }
+    return Out;
+  }
+
+  void twoBatch(const llvm::json::Object &O, const std::string &Path, TwoBatchSpec &Out) {
+    static const StringRef Keys[] = {"split", "hide"};
+    checkKeys(O, Path, Keys);
+    Out.SplitBlocks = blocks(O, "split", Path);
+    if (const llvm::json::Array *H = O.getArray("hide")) {
+      for (size_t I = 0; I < H->size(); ++I) {
+        std::string P = join(Path, "hide") + "[" + std::to_string(I) + "]";
+        const llvm::json::Object *HO = (*H)[I].getAsObject();
+        if (!HO) {
+          error(P, "expected {\"comm\": [...], \"behind\": [...]}");
+          continue;
+        }
+        static const StringRef HKeys[] = {"comm", "behind"};
+        checkKeys(*HO, P, HKeys);
+        TwoBatchSpec::Hide Hd;
+        for (const std::string &R : strings(*HO, "comm", P)) {
+          bool Found = false;
+          for (unsigned J = 0; J <= static_cast<unsigned>(ir::Role::ContextExchange); ++J)
+            if (ir::roleName(static_cast<ir::Role>(J)) == R) {
+              Hd.Comm.push_back(static_cast<ir::Role>(J));
+              Found = true;
+            }
+          if (!Found)
+            error(join(P, "comm"), "unknown role '" + R + "'");
+        }
+        Hd.Behind = blocks(*HO, "behind", P);
+        Out.Hides.push_back(std::move(Hd));
+      }
+    }
+  }
+
+private:
+  DiagnosticEngine &Diags;
+  const JSONLocator &Loc;
+};
+
+} // namespace
+
+std::vector<std::string> ssc::cost::availableProfiles() {
+  std::vector<std::string> Out;
+  std::error_code EC;
+  std::string Dir = dataPath("profiles");
+  for (llvm::sys::fs::directory_iterator It(Dir, EC), End; It != End && !EC;
+       It.increment(EC)) {
+    StringRef P = It->path();
+    if (P.ends_with(".json"))
+      Out.push_back(llvm::sys::path::stem(P).str());
+  }
+  std::sort(Out.begin(), Out.end());
+  return Out;
+}
+
+std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
+                                              DiagnosticEngine &Diags) {
+  std::string Path = NameOrPath.ends_with(".json")
+                         ? NameOrPath.str()
+                         : dataPath(("profiles/" + NameOrPath + ".json").str());
+  if (!NameOrPath.ends_with(".json") && !llvm::sys::fs::exists(Path)) {
+    std::vector<std::string> Names = availableProfiles();
+    std::vector<StringRef> Refs(Names.begin(), Names.end());
+    Diags.error("unknown cost profile '" + NameOrPath + "'" +
+                (didYouMean(NameOrPath, Refs).empty()
+                     ? "; available: " + joinAlternatives(Refs)
+                     : didYouMean(NameOrPath, Refs)));
+    return std::nullopt;
+  }
+  unsigned Buf = loadFileBuffer(Path, Diags);
+  if (!Buf)
+    return std::nullopt;
+  std::optional<llvm::json::Value> Root = parseJSONBuffer(Buf, Diags);
+  if (!Root)
+    return std::nullopt;
+  JSONLocator Loc(Diags.getSourceMgr().getMemoryBuffer(Buf)->getBuffer());
+  ProfileReader R(Diags, Loc);
+  const llvm::json::Object *O = Root->getAsObject();
+  if (!O) {
+    R.error("", "a cost profile is one JSON object");
+    return std::nullopt;
+  }
+  static const StringRef Keys[] = {"name",   "description", "sources",  "gpus",
+                                   "discount", "comm_sms_in", "launch_us", "units",
+                                   "comm_overlap", "params", "kernels", "comms",
+                                   "two_batch", "memory", "note"};
+  R.checkKeys(*O, "", Keys);
+
+  Profile P;
+  P.Name = R.string(*O, "name", "").value_or(llvm::sys::path::stem(Path).str());
+  P.Description = R.string(*O, "description", "").value_or("");
+  if (const llvm::json::Object *S = O->getObject("sources"))
+    for (const auto &KV : *S)
+      if (auto V = KV.second.getAsString())
+        P.Sources.emplace_back(KV.first.str(), V->str());
+  P.GpuTable = R.string(*O, "gpus", "").value_or("");
+  P.Discount = R.number(*O, "discount", "", 1e-6, 10).value_or(1.0);
+  for (const std::string &S : R.strings(*O, "comm_sms_in", "")) {
+    Phase Ph;
+    if (R.phase(S, "comm_sms_in", Ph))
+      P.CommSmPhases.push_back(Ph);
+  }
+  P.LaunchUs = R.number(*O, "launch_us", "", 0, 1e6).value_or(0);
+  P.CommOverlap = R.number(*O, "comm_overlap", "", 0, 1).value_or(0);
+  if (const llvm::json::Object *U = O->getObject("units")) {
+    static const StringRef UKeys[] = {"weight_bytes_per_ms", "kv_bytes_per_ms",
+                                      "comm_bytes_per_ms", "note"};
+    R.checkKeys(*U, "units", UKeys);
+    P.WeightBytesPerMs = R.number(*U, "weight_bytes_per_ms", "units", 1, 1e12).value_or(1e6);
+    P.KvBytesPerMs = R.number(*U, "kv_bytes_per_ms", "units", 1, 1e12).value_or(1e6);
+    P.CommBytesPerMs = R.number(*U, "comm_bytes_per_ms", "units", 1, 1e12).value_or(1e6);
+  }
+  if (const llvm::json::Object *Par = O->getObject("params"))
+    for (const auto &KV : *Par) {
+      if (auto D = KV.second.getAsNumber())
+        P.Params[KV.first] = *D;
+      else
+        R.error("params." + KV.first.str(), "profile parameters are numbers");
+    }
+  if (const llvm::json::Array *K = O->getArray("kernels"))
+    for (size_t I = 0; I < K->size(); ++I) {
+      std::string Path = "kernels[" + std::to_string(I) + "]";
+      if (const llvm::json::Object *KO = (*K)[I].getAsObject())
+        P.Kernels.push_back(R.kernelRule(*KO, Path));
+      else
+        R.error(Path, "a kernel rule is an object");
+    }
+  if (const llvm::json::Array *C = O->getArray("comms"))
+    for (size_t I = 0; I < C->size(); ++I) {
+      std::string Path = "comms[" + std::to_string(I) + "]";
+      if (const llvm::json::Object *CO = (*C)[I].getAsObject())
+        P.Comms.push_back(R.commRule(*CO, Path));
+      else
+        R.error(Path, "a comm rule is an object");
+    }
+  if (const llvm::json::Object *T = O->getObject("two_batch")) {
+    static const StringRef TKeys[] = {"prefill", "decode"};
+    R.checkKeys(*T, "two_batch", TKeys);
+    if (const llvm::json::Object *X = T->getObject("prefill"))
+      R.twoBatch(*X, "two_batch.prefill", P.TwoBatch[0]);
+    if (const llvm::json::Object *X = T->getObject("decode"))
+      R.twoBatch(*X, "two_batch.decode", P.TwoBatch[1]);
+  }
+  if (const llvm::json::Object *Mem = O->getObject("memory")) {
+    static const StringRef MKeys[] = {"usable_fraction", "reserved_gb", "bytes_per_gb",
+                                      "weight_bytes_scale",
+                                      "activation_hidden_per_token", "kv_for",
+                                      "count_blocks", "attention_weights_divisor_param",
+                                      "kv_multiplier_param", "note"};
+    R.checkKeys(*Mem, "memory", MKeys);
+    MemorySpec &M = P.Memory;
+    M.UsableFraction = R.number(*Mem, "usable_fraction", "memory", 0.01, 1).value_or(0.9);
+    M.ReservedGB = R.number(*Mem, "reserved_gb", "memory", 0, 1e6).value_or(0);
+    M.BytesPerGB = R.number(*Mem, "bytes_per_gb", "memory", 1, 1e12).value_or(1e9);
+    M.WeightBytesScale = R.number(*Mem, "weight_bytes_scale", "memory", 0, 100).value_or(1);
+    M.ActivationHiddenPerToken =
+        R.number(*Mem, "activation_hidden_per_token", "memory", 0, 1e6).value_or(0);
+    M.CountBlocks = R.blocks(*Mem, "count_blocks", "memory");
+    M.AttentionWeightsDivisorParam =
+        R.string(*Mem, "attention_weights_divisor_param", "memory").value_or("");
+    M.KvMultiplierParam = R.string(*Mem, "kv_multiplier_param", "memory").value_or("");
+    if (auto S = R.string(*Mem, "kv_for", "memory")) {
+      if (*S == "sequence" || *S == "context")
+        M.KvForFullSequence = *S == "sequence";
+      else
+        R.error("memory.kv_for", "'kv_for' must be 'sequence' or 'context'");
+    }
+  }
+  if (R.Failed)
+    return std::nullopt;
+  return P;
+}

@@ -1,0 +1,173 @@
+//===- SummaryView.cpp - Serving metrics at a glance ----------------------===//
+
+#include "Views.h"
+
+#include "ssc/Support/Format.h"
+
+#include <fmt/format.h>
+
+using namespace ssc;
+using namespace ssc::report;
+
+std::vector<PhaseRef> ssc::report::phasesOf(const Report &R) {
+  std::vector<PhaseRef> Out;
+  if (R.Prefill)
+    Out.push_back({Phase::Prefill, R.Prefill, &R.PrefillCost});
+  if (R.Decode)
+    Out.push_back({Phase::Decode, R.Decode, &R.DecodeCost});
+  return Out;
+}
+
+std::string ssc::report::fixed(double V, int N) { return fmt::format("{:.{}f}", V, N); }
+
+namespace {
+
+std::string thousands(double V) {
+  std::string S = fmt::format("{:.0f}", V);
+  std::string Out;
+  int Digits = 0;
+  for (auto It = S.rbegin(); It != S.rend(); ++It) {
+    if (Digits && Digits % 3 == 0 && *It != '-')
+      Out.insert(Out.begin(), ',');
+    Out.insert(Out.begin(), *It);
+    if (*It != '-')
+      ++Digits;
+  }
+  return Out;
+}
+
+class SummaryView : public View {
+public:
+  llvm::StringRef name() const override { return "summary"; }
+
+  void printText(const Report &R, llvm::raw_ostream &OS) const override {
+    OS << "Summary: " << R.ModelName << " on " << R.TargetName << " (" << R.Gpus
+       << (R.Gpus == 1 ? " GPU: " : " GPUs: ") << R.Replicas << " replica" << (R.Replicas == 1 ? "" : "s")
+       << " x " << R.GpusPerReplica << " GPU" << (R.GpusPerReplica == 1 ? "" : "s")
+       << "), profile " << R.ProfileName << "\n";
+    for (const PhaseRef &P : phasesOf(R))
+      OS << "  plan       " << phaseName(P.P) << " " << P.M->PlanName << " {"
+         << P.M->Plan.str() << "}\n";
+    OS << "  workload   " << R.Load.Batch << " sequence" << (R.Load.Batch == 1 ? "" : "s")
+       << " per replica, prompt " << R.Load.Isl << " tokens";
+    if (R.Load.Prefix)
+      OS << " (" << R.Load.Prefix << " cached)";
+    OS << ", output " << R.Load.Osl << ", decode KV length " << R.Load.kvLen() << "\n";
+    if (R.Prefill)
+      OS << "  prefill    TTFT " << formatMillis(R.TtftMs) << ", "
+         << thousands(R.PrefillTokensPerSecPerGpu) << " input tokens/s per GPU, "
+         << boundName(R.PrefillCost.Dominant) << "-bound\n";
+    if (R.Decode) {
+      OS << "  decode     TPOT " << formatMillis(R.TpotMs) << ", "
+         << (R.TokensPerSecPerUser >= 1000 ? thousands(R.TokensPerSecPerUser)
+                                           : fixed(R.TokensPerSecPerUser, 1))
+         << " tokens/s per user, "
+         << thousands(R.DecodeTokensPerSecPerGpu) << " tokens/s per GPU, "
+         << boundName(R.DecodeCost.Dominant) << "-bound\n";
+      if (R.DecodeCost.ExposedCommMs > 0)
+        OS << "             exposed communication " << formatMillis(R.DecodeCost.ExposedCommMs)
+           << " of the step\n";
+    }
+    const cost::MemoryUse &M = R.Memory;
+    OS << "  memory     " << (R.Fits ? "fits" : "DOES NOT FIT") << ": "
+       << formatBytes(M.usedBytes(static_cast<double>(R.Load.Batch))) << " of "
+       << formatBytes(M.UsableBytes) << " usable per GPU; at most "
+       << thousands(M.MaxBatch) << " sequences per replica\n";
+    for (const std::string &N : R.Notes)
+      OS << "  note       " << N << "\n";
+  }
+
+  llvm::json::Value toJSON(const Report &R) const override {
+    llvm::json::Object O{{"gpus", R.Gpus},
+                         {"replicas", R.Replicas},
+                         {"gpus_per_replica", R.GpusPerReplica},
+                         {"fits", R.Fits},
+                         {"max_batch", R.Memory.MaxBatch}};
+    if (R.Prefill) {
+      O["ttft_ms"] = R.TtftMs;
+      O["prefill_tokens_per_s_per_gpu"] = R.PrefillTokensPerSecPerGpu;
+      O["prefill_bound"] = boundName(R.PrefillCost.Dominant);
+    }
+    if (R.Decode) {
+      O["tpot_ms"] = R.TpotMs;
+      O["tpot_if_comm_hidden_ms"] = R.TpotIfHiddenMs;
+      O["tokens_per_s_per_user"] = R.TokensPerSecPerUser;
+      O["decode_tokens_per_s_per_gpu"] = R.DecodeTokensPerSecPerGpu;
+      O["decode_bound"] = boundName(R.DecodeCost.Dominant);
+      O["decode_exposed_comm_ms"] = R.DecodeCost.ExposedCommMs;
+    }
+    return std::move(O);
+  }
+
+  void printCSV(const Report &R, llvm::raw_ostream &OS) const override {
+    OS << "model,target,plan,profile,batch,isl,osl,gpus,ttft_ms,"
+          "prefill_tokens_per_s_per_gpu,tpot_ms,tokens_per_s_per_user,"
+          "decode_tokens_per_s_per_gpu,fits,max_batch\n";
+    OS << R.ModelName << ',' << R.TargetName << ',' << R.PlanName << ','
+       << R.ProfileName << ',' << R.Load.Batch << ',' << R.Load.Isl << ','
+       << R.Load.Osl << ',' << R.Gpus << ',' << fixed(R.TtftMs, 6) << ','
+       << fixed(R.PrefillTokensPerSecPerGpu, 3) << ',' << fixed(R.TpotMs, 6) << ','
+       << fixed(R.TokensPerSecPerUser, 6) << ','
+       << fixed(R.DecodeTokensPerSecPerGpu, 3) << ',' << (R.Fits ? 1 : 0) << ','
+       << fixed(R.Memory.MaxBatch, 3) << '\n';
+  }
+};
+
+class MemoryView : public View {
+public:
+  llvm::StringRef name() const override { return "memory"; }
+
+  void printText(const Report &R, llvm::raw_ostream &OS) const override {
+    const cost::MemoryUse &M = R.Memory;
+    double B = static_cast<double>(R.Load.Batch);
+    OS << "Memory per GPU (busiest stage)\n";
+    OS << "  capacity        " << formatBytes(M.CapacityBytes) << "\n";
+    OS << "  usable          " << formatBytes(M.UsableBytes) << "\n";
+    OS << "  reserved        " << formatBytes(M.ReservedBytes) << "\n";
+    OS << "  weights         " << formatBytes(M.WeightBytes) << "\n";
+    OS << "  KV cache        " << formatBytes(M.KvBytesPerSeq) << " per sequence of "
+       << fixed(M.KvTokensPerSeq, 0) << " tokens, " << formatBytes(M.KvBytesPerSeq * B)
+       << " for " << R.Load.Batch << "\n";
+    if (M.ActivationBytes > 0)
+      OS << "  activations     " << formatBytes(M.ActivationBytes) << "\n";
+    OS << "  used            " << formatBytes(M.usedBytes(B)) << " ("
+       << (R.Fits ? "fits" : "does not fit") << ")\n";
+    OS << "  max batch       " << fixed(M.MaxBatch, 1) << " sequences per replica\n";
+  }
+
+  llvm::json::Value toJSON(const Report &R) const override {
+    const cost::MemoryUse &M = R.Memory;
+    double B = static_cast<double>(R.Load.Batch);
+    return llvm::json::Object{{"capacity_bytes", M.CapacityBytes},
+                              {"usable_bytes", M.UsableBytes},
+                              {"reserved_bytes", M.ReservedBytes},
+                              {"weight_bytes", M.WeightBytes},
+                              {"kv_bytes_per_seq", M.KvBytesPerSeq},
+                              {"kv_tokens_per_seq", M.KvTokensPerSeq},
+                              {"activation_bytes", M.ActivationBytes},
+                              {"used_bytes", M.usedBytes(B)},
+                              {"max_batch", M.MaxBatch},
+                              {"fits", R.Fits}};
+  }
+
+  void printCSV(const Report &R, llvm::raw_ostream &OS) const override {
+    const cost::MemoryUse &M = R.Memory;
+    double B = static_cast<double>(R.Load.Batch);
+    OS << "capacity_bytes,usable_bytes,reserved_bytes,weight_bytes,kv_bytes_per_seq,"
+          "activation_bytes,used_bytes,max_batch,fits\n";
+    OS << fixed(M.CapacityBytes, 0) << ',' << fixed(M.UsableBytes, 0) << ','
+       << fixed(M.ReservedBytes, 0) << ',' << fixed(M.WeightBytes, 0) << ','
+       << fixed(M.KvBytesPerSeq, 0) << ',' << fixed(M.ActivationBytes, 0) << ','
+       << fixed(M.usedBytes(B), 0) << ',' << fixed(M.MaxBatch, 3) << ','
+       << (R.Fits ? 1 : 0) << '\n';
+  }
+};
+
+} // namespace
+
+std::unique_ptr<View> ssc::report::createSummaryView() {
+  return std::make_unique<SummaryView>();
+}
+std::unique_ptr<View> ssc::report::createMemoryView() {
+  return std::make_unique<MemoryView>();
+}

@@ -1,0 +1,131 @@
+//===- CostTest.cpp - Cost profiles and the cost model ---------------------===//
+
+#include "ssc/Cost/CostModel.h"
+
+#include <gtest/gtest.h>
+
+using namespace ssc;
+using namespace ssc::cost;
+
+namespace {
+
+TEST(Curve, Interpolates) {
+  Curve C;
+  C.Points = {{1, 0.1}, {3, 0.5}};
+  EXPECT_DOUBLE_EQ(C.eval(0), 0.1); // clamped
+  EXPECT_DOUBLE_EQ(C.eval(2), 0.3);
+  EXPECT_DOUBLE_EQ(C.eval(10), 0.5); // clamped
+}
+
+TEST(Curve, LogInterpolates) {
+  Curve C;
+  C.Mode = Curve::Lookup::LogInterpolate;
+  C.Points = {{1, 0.0}, {100, 1.0}};
+  EXPECT_NEAR(C.eval(10), 0.5, 1e-12);
+}
+
+TEST(Curve, NextPowerOfTwoAbove) {
+  // shallowsim's grouped-GEMM table: int(m) looked up at the next power of
+  // two strictly above it.
+  Curve C;
+  C.Mode = Curve::Lookup::NextPow2Above;
+  C.Points = {{1, 0.05}, {2, 0.05}, {4, 0.05}, {8, 0.05}, {16, 0.08}, {32, 0.1},
+              {64, 0.2}, {128, 0.35}, {256, 0.4}, {512, 0.6}, {1024, 0.7}};
+  EXPECT_DOUBLE_EQ(C.eval(0.5), 0.05); // -> 1
+  EXPECT_DOUBLE_EQ(C.eval(8), 0.08);   // -> 16
+  EXPECT_DOUBLE_EQ(C.eval(15.9), 0.08);
+  EXPECT_DOUBLE_EQ(C.eval(16), 0.1); // -> 32
+  EXPECT_DOUBLE_EQ(C.eval(127), 0.35);
+  EXPECT_DOUBLE_EQ(C.eval(5000), 0.7); // beyond the table: its last value
+}
+
+TEST(Blocks, OfRoles) {
+  ir::Op O;
+  O.R = ir::Role::QKV;
+  EXPECT_EQ(blockOf(O), Block::Attention);
+  O.R = ir::Role::ExpertDown;
+  EXPECT_EQ(blockOf(O), Block::Experts);
+  O.R = ir::Role::SharedGateUp;
+  EXPECT_EQ(blockOf(O), Block::SharedExperts);
+  O.R = ir::Role::Down;
+  EXPECT_EQ(blockOf(O), Block::Mlp);
+  EXPECT_EQ(parseBlock("shared_experts"), Block::SharedExperts);
+  EXPECT_FALSE(parseBlock("nope").has_value());
+}
+
+/// A one-GEMM module: m=4096, n=k=8192 in bf16 on an H100-like GPU.
+struct OneGemm {
+  GpuSpec Gpu;
+  ir::Module M;
+  OneGemm() {
+    Gpu.Name = "test";
+    Gpu.Tflops[static_cast<unsigned>(DType::BF16)] = 1000;
+    Gpu.HbmGBps = 1000;
+    Gpu.MemoryGB = 80;
+    Gpu.ScaleUpGpus = 8;
+    M.W = {Phase::Prefill, 1, 4096, 0};
+    M.Tgt.Gpu = &Gpu;
+    ir::Op O;
+    O.Kind = ir::OpKind::Gemm;
+    O.R = ir::Role::O;
+    O.Tokens = ir::Extent::tokens();
+    O.In = 8192;
+    O.Out = 8192;
+    M.Ops.push_back(O);
+  }
+};
+
+TEST(CostModel, RooflineTakesTheLarger) {
+  OneGemm G;
+  Profile P;
+  CostModel CM(P, G.Gpu);
+  CM.prepare(G.M);
+  PhaseCost C = CM.evaluate(G.M, G.M.W);
+  // 2*4096*8192*8192 FLOPs at 1000 TFLOP/s: 0.5498 ms; bytes (8192^2 +
+  // 4096*16384) * 2 = 268 MB at 1000 GB/s: 0.268 ms.
+  EXPECT_NEAR(C.Ops[0].ComputeMs, 2.0 * 4096 * 8192 * 8192 / 1e15 * 1e3, 1e-9);
+  EXPECT_NEAR(C.Ops[0].MemoryMs, (8192.0 * 8192 + 4096.0 * 16384) * 2 / 1e12 * 1e3, 1e-9);
+  EXPECT_DOUBLE_EQ(C.Ops[0].TimeMs, C.Ops[0].ComputeMs);
+  EXPECT_EQ(C.Ops[0].B, Bound::Compute);
+  EXPECT_DOUBLE_EQ(C.StepMs, C.Ops[0].TimeMs);
+}
+
+TEST(CostModel, RulesRefineInOrder) {
+  OneGemm G;
+  Profile P;
+  KernelRule All;
+  All.Efficiency = 0.5;
+  All.SumTimes = true;
+  P.Kernels.push_back(All);
+  KernelRule Gemm;
+  Gemm.When.Kinds = {ir::OpKind::Gemm};
+  Gemm.OverheadUs = 100;
+  P.Kernels.push_back(Gemm);
+  KernelRule Other; // does not match: another block
+  Other.When.Blocks = {Block::Experts};
+  Other.Free = true;
+  P.Kernels.push_back(Other);
+  CostModel CM(P, G.Gpu);
+  CM.prepare(G.M);
+  PhaseCost C = CM.evaluate(G.M, G.M.W);
+  double Compute = 2.0 * 4096 * 8192 * 8192 / 1e15 * 1e3 / 0.5;
+  double Memory = (8192.0 * 8192 + 4096.0 * 16384) * 2 / 1e12 * 1e3;
+  EXPECT_NEAR(C.Ops[0].TimeMs, Compute + Memory + 0.1, 1e-9);
+}
+
+TEST(CostModel, FallsBackToAWiderUnit) {
+  OneGemm G;
+  G.M.Ops[0].WeightType = DType::FP8; // the GPU has no fp8
+  Profile P;
+  CostModel CM(P, G.Gpu);
+  CM.prepare(G.M);
+  DType Used;
+  EXPECT_DOUBLE_EQ(CM.tflops(DType::FP8, Phase::Prefill, &Used), 1000);
+  EXPECT_EQ(Used, DType::BF16);
+  PhaseCost C = CM.evaluate(G.M, G.M.W);
+  EXPECT_EQ(C.Ops[0].Rate, DType::BF16);
+  ASSERT_EQ(C.Notes.size(), 1u);
+  EXPECT_NE(C.Notes[0].find("has no fp8 units"), std::string::npos);
+}
+
+} // namespace
