@@ -6,10 +6,10 @@ using namespace ssc;
 
 static bool divides(int64_t D, int64_t N) { return D > 0 && N % D == 0; }
 
-PlanSpec ssc::defaultPlan(const ModelSpec &M, const Target &T) {
-  int64_t Limit = std::min(T.Count, T.Gpu->ScaleUpGpus);
-  int64_t TP = 1;
-  for (int64_t C = Limit; C >= 1; --C) {
+/// The widest TP degree up to \p Limit that divides the GPU count, the heads,
+/// the KV heads (or is divided by them) and the MLP and expert widths.
+static int64_t widestTP(const ModelSpec &M, const Target &T, int64_t Limit) {
+  for (int64_t C = Limit; C > 1; --C) {
     if (!divides(C, T.Count))
       continue;
     bool Ok = true;
@@ -22,22 +22,49 @@ PlanSpec ssc::defaultPlan(const ModelSpec &M, const Target &T) {
       if (L.Moe)
         Ok &= divides(C, L.Moe->Expert.Intermediate);
     }
-    if (Ok) {
-      TP = C;
-      break;
-    }
+    if (Ok)
+      return C;
   }
+  return 1;
+}
+
+static bool expertsDivide(const ModelSpec &M, int64_t EP) {
+  for (const LayerSpec &L : M.LayerKinds)
+    if (L.Moe && !divides(EP, L.Moe->Experts))
+      return false;
+  return true;
+}
+
+PlanSpec ssc::defaultPlan(const ModelSpec &M, const Target &T,
+                          const WeightFootprint &W) {
   PhasePlan P;
-  P.TP = TP;
-  P.DP = T.Count / TP;
-  if (M.hasMoe()) {
-    bool ExpertsDivide = true;
-    for (const LayerSpec &L : M.LayerKinds)
-      if (L.Moe)
-        ExpertsDivide &= divides(TP, L.Moe->Experts);
-    if (ExpertsDivide && TP > 1)
-      P.EP = TP;
+  P.TP = widestTP(M, T, std::min(T.Count, T.Gpu->ScaleUpGpus));
+  P.DP = T.Count / P.TP;
+  auto ChooseEP = [&] {
+    P.EP = 1;
+    if (!M.hasMoe())
+      return;
+    int64_t Stage = P.TP * P.DP;
+    if (Stage > P.TP && expertsDivide(M, Stage))
+      P.EP = Stage; // attention-DP replicas share the experts
+    else if (P.TP > 1 && expertsDivide(M, P.TP))
+      P.EP = P.TP;
+  };
+  ChooseEP();
+
+  // Trade replicas for pipeline stages while one replica's weights do not
+  // fit; stages must leave at least one layer each.
+  double Budget = 0.85 * T.Gpu->MemoryGB * 1e9;
+  auto PerGpu = [&](const PhasePlan &Q) {
+    return W.OtherBytes / double(Q.TP * Q.PP) + W.ExpertBytes / double(Q.EP * Q.PP);
+  };
+  int64_t Layers = static_cast<int64_t>(M.numLayers());
+  while (Budget > 0 && PerGpu(P) > Budget && P.DP % 2 == 0 && P.PP * 2 <= Layers) {
+    P.PP *= 2;
+    P.DP /= 2;
+    ChooseEP();
   }
+
   PlanSpec Plan;
   Plan.Name = "default";
   Plan.Prefill = P;

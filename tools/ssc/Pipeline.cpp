@@ -4,6 +4,7 @@
 
 #include "Commands.h"
 
+#include "ssc/Analysis/ModelSummary.h"
 #include "ssc/Cost/Profile.h"
 #include "ssc/IR/Printer.h"
 #include "ssc/Passes/Pass.h"
@@ -120,6 +121,21 @@ std::optional<DType> dtypeFlag(const cl::opt<std::string> &Opt,
   return D;
 }
 
+/// The model's weight bytes at \p Prec, for the default plan's fit check.
+WeightFootprint weightFootprint(const ModelSpec &M, const ir::Precision &Prec) {
+  WeightFootprint W;
+  Expected<ModelSummary> S = summarize(M);
+  if (!S) {
+    consumeError(S.takeError());
+    return W;
+  }
+  double Experts = static_cast<double>(S->Params[ParamGroup::Experts].Total);
+  W.ExpertBytes = Experts * bytesPerElement(Prec.ExpertWeights);
+  W.OtherBytes = (static_cast<double>(S->paramsTotal()) - Experts) *
+                 bytesPerElement(Prec.Weights);
+  return W;
+}
+
 } // namespace
 
 bool ssc::driver::listPassesRequested() { return ListPasses; }
@@ -179,7 +195,7 @@ bool ssc::driver::compileModules(CompileInputs &In, std::vector<ir::Module> &Out
     In.T = T;
   }
   if (!In.Plan)
-    In.Plan = defaultPlan(In.M, *In.T);
+    In.Plan = defaultPlan(In.M, *In.T, weightFootprint(In.M, Prec));
   if (!checkPlan(In.M, *In.Plan, &*In.T, Diags))
     return false;
 

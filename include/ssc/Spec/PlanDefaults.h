@@ -9,12 +9,24 @@
 
 namespace ssc {
 
-/// The plan ssc uses when the user gives none, for both phases: tensor
-/// parallelism as wide as the scale-up domain allows (dividing the GPU count,
-/// the heads and the MLP widths), data parallelism over the rest; MoE models
-/// put experts on the TP ranks (ep = tp) when the experts divide. The plan is
-/// named "default".
-PlanSpec defaultPlan(const ModelSpec &M, const Target &T);
+/// The model's weights in bytes, split by how a plan spreads them.
+struct WeightFootprint {
+  double ExpertBytes = 0; // routed experts: spread by ep
+  double OtherBytes = 0;  // everything else: spread by tp (and pp)
+};
+
+/// The plan ssc uses when the user gives none, for both phases:
+///  - tensor parallelism as wide as the scale-up domain allows (dividing the
+///    GPU count, the heads and the MLP widths);
+///  - MoE models put their experts over every GPU when the experts divide
+///    the GPU count (attention data-parallel replicas sharing one expert set,
+///    as DeepSeek and SGLang deploy), else on the TP ranks (ep = tp);
+///  - the remaining GPUs become data-parallel replicas, or pipeline stages
+///    where the weights of one replica would not fit in 85% of a GPU's
+///    memory (as given by \p W; zero bytes disables the check).
+/// The plan is named "default".
+PlanSpec defaultPlan(const ModelSpec &M, const Target &T,
+                     const WeightFootprint &W = {});
 
 } // namespace ssc
 
