@@ -661,13 +661,20 @@ MemoryUse CostModel::memory(const ir::Module &M, double Batch, double KvTokens) 
     U.WeightBytes = Weights[S];
     U.KvBytesPerSeq = KvPerSeq[S];
     U.KvTokensPerSeq = KvTokens;
-    double ActPerSeq = MS.ActivationHiddenPerToken * static_cast<double>(M.Model.Hidden) *
-                       bytesPerElement(M.Prec.Activations) *
-                       static_cast<double>(M.W.Query);
-    U.ActivationBytes = ActPerSeq * Batch;
+    double ActPerToken = MS.ActivationHiddenPerToken * static_cast<double>(M.Model.Hidden) *
+                         bytesPerElement(M.Prec.Activations);
+    double Query = static_cast<double>(M.W.Query);
+    // Activations are live for the tokens in flight: the whole batch, or a
+    // chunk of at most MaxTokensInFlight tokens when the profile says so.
+    double Chunk = MS.MaxTokensInFlight > 0 ? MS.MaxTokensInFlight : 1e300;
+    U.ActivationBytes = ActPerToken * std::min(Batch * Query, Chunk);
     double Free = U.UsableBytes - U.ReservedBytes - U.WeightBytes;
-    double PerSeq = U.KvBytesPerSeq + ActPerSeq;
-    U.MaxBatch = Free <= 0 ? 0 : PerSeq > 0 ? Free / PerSeq : 1e18;
+    double PerSeq = U.KvBytesPerSeq + ActPerToken * Query;
+    // Largest b with b * KV + act(min(b * Query, Chunk)) <= Free.
+    double B = Free <= 0 ? 0 : PerSeq > 0 ? Free / PerSeq : 1e18;
+    if (B * Query > Chunk)
+      B = U.KvBytesPerSeq > 0 ? (Free - ActPerToken * Chunk) / U.KvBytesPerSeq : 1e18;
+    U.MaxBatch = std::max(0.0, B);
     if (First || U.MaxBatch < Best.MaxBatch)
       Best = U;
     First = false;

@@ -662,7 +662,8 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
   if (const llvm::json::Object *Mem = O->getObject("memory")) {
     static const StringRef MKeys[] = {"usable_fraction", "reserved_gb", "bytes_per_gb",
                                       "weight_bytes_scale",
-                                      "activation_hidden_per_token", "kv_for",
+                                      "activation_hidden_per_token",
+                                      "max_tokens_in_flight", "kv_for",
                                       "count_blocks", "attention_weights_divisor_param",
                                       "kv_multiplier_param", "note"};
     R.checkKeys(*Mem, "memory", MKeys);
@@ -673,6 +674,8 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
     M.WeightBytesScale = R.number(*Mem, "weight_bytes_scale", "memory", 0, 100).value_or(1);
     M.ActivationHiddenPerToken =
         R.number(*Mem, "activation_hidden_per_token", "memory", 0, 1e6).value_or(0);
+    M.MaxTokensInFlight =
+        R.number(*Mem, "max_tokens_in_flight", "memory", 0, 1e12).value_or(0);
     M.CountBlocks = R.blocks(*Mem, "count_blocks", "memory");
     M.AttentionWeightsDivisorParam =
         R.string(*Mem, "attention_weights_divisor_param", "memory").value_or("");

@@ -44,8 +44,9 @@ Report ssc::report::buildReport(const ir::Module *Prefill, const ir::Module *Dec
     cost::MemoryUse MU = CM.memory(
         *Prefill, static_cast<double>(Load.Batch),
         P.Memory.KvForFullSequence ? KvTokens : static_cast<double>(Load.Isl));
+    R.PrefillMemory = MU;
     if (!MU.fits(static_cast<double>(Load.Batch)))
-      R.Fits = false;
+      R.Fits = R.PrefillFits = false;
     if (!Decode) {
       R.Memory = MU;
       R.GpusPerReplica = PerReplica;
@@ -74,7 +75,7 @@ Report ssc::report::buildReport(const ir::Module *Prefill, const ir::Module *Dec
                              ? KvTokens
                              : static_cast<double>(Load.kvLen() + 1));
     if (!R.Memory.fits(static_cast<double>(Load.Batch)))
-      R.Fits = false;
+      R.Fits = R.DecodeFits = false;
   }
   R.Notes = std::move(Notes);
   return R;

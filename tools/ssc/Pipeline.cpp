@@ -518,12 +518,18 @@ int ssc::driver::emitReport(CompileInputs &In, bool JSON, bool CSV) {
     }
   }
   if (!R.Fits) {
-    const cost::MemoryUse &MU = R.Memory;
+    // Name the phase that does not fit, with its own numbers.
+    bool Prefill = !R.PrefillFits && (R.DecodeFits || !R.Decode);
+    const cost::MemoryUse &MU = Prefill ? R.PrefillMemory : R.Memory;
+    std::string Phases = !R.PrefillFits && !R.DecodeFits ? "prefill and decode"
+                         : Prefill                        ? "prefill"
+                                                          : "decode";
     In.Diags.error("the batch of " + std::to_string(Load.Batch) +
-                   " sequences per replica does not fit in memory: it needs " +
+                   " sequences per replica does not fit in memory (" + Phases +
+                   "): it needs " +
                    formatv("{0:f1}", MU.usedBytes(static_cast<double>(Load.Batch)) / 1e9).str() +
                    " GB of " + formatv("{0:f1}", MU.UsableBytes / 1e9).str() +
-                   " GB usable per GPU; at most " + formatv("{0:f0}", MU.MaxBatch).str() +
+                   " GB usable per GPU; at most " + formatv("{0:f0}", std::floor(MU.MaxBatch)).str() +
                    " sequences fit");
     return 1;
   }

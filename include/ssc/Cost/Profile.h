@@ -158,6 +158,10 @@ struct MemorySpec {
   /// Activation workspace per token in flight, in units of hidden size
   /// (the default profile's estimate; 0 to ignore).
   double ActivationHiddenPerToken = 0;
+  /// Tokens whose activations are live at once (0: the whole batch):
+  /// frameworks run a long prefill in chunks of about this many tokens
+  /// (SGLang's chunked_prefill_size, vLLM's max_num_batched_tokens).
+  double MaxTokensInFlight = 0;
   /// Tokens the KV cache must hold per sequence: isl + osl (default) or the
   /// decode context only.
   bool KvForFullSequence = true;

@@ -40,7 +40,8 @@ struct Report {
   const ir::Module *Prefill = nullptr; // either may be absent
   const ir::Module *Decode = nullptr;
   cost::PhaseCost PrefillCost, DecodeCost;
-  cost::MemoryUse Memory;
+  cost::MemoryUse Memory;        // decode's when there is a decode phase
+  cost::MemoryUse PrefillMemory; // with the prompt's activations in flight
   int64_t GpusPerReplica = 1;
   int64_t Replicas = 1;
   int64_t Gpus = 1;
@@ -52,7 +53,8 @@ struct Report {
   double TpotIfHiddenMs = 0; // with two-batch overlap's communication free
   double TokensPerSecPerUser = 0;
   double DecodeTokensPerSecPerGpu = 0;
-  bool Fits = true;
+  bool Fits = true; // both phases
+  bool PrefillFits = true, DecodeFits = true;
   std::vector<std::string> Notes;
 };
 
