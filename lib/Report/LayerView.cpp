@@ -119,7 +119,7 @@ public:
                                               {"bubble_ms", P.C->BubbleMs},
                                               {"layers", std::move(Rows)}};
     }
-    return std::move(O);
+    return O;
   }
 
   void printCSV(const Report &R, llvm::raw_ostream &OS) const override {
@@ -238,7 +238,7 @@ public:
                                           {"bound", boundName(K.C->B)}});
       O[phaseName(P.P)] = std::move(Rows);
     }
-    return std::move(O);
+    return O;
   }
 
   void printCSV(const Report &R, llvm::raw_ostream &OS) const override {
@@ -310,7 +310,7 @@ public:
                                               {"exposed_ms", P.C->ExposedCommMs},
                                               {"collectives", std::move(Rows)}};
     }
-    return std::move(O);
+    return O;
   }
 
   void printCSV(const Report &R, llvm::raw_ostream &OS) const override {

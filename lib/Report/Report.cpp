@@ -119,5 +119,5 @@ llvm::json::Value ssc::report::reportToJSON(const Report &R,
   for (const std::string &N : R.Notes)
     Notes.push_back(N);
   O["notes"] = std::move(Notes);
-  return std::move(O);
+  return O;
 }

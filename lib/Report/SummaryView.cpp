@@ -96,7 +96,7 @@ public:
       O["decode_bound"] = boundName(R.DecodeCost.Dominant);
       O["decode_exposed_comm_ms"] = R.DecodeCost.ExposedCommMs;
     }
-    return std::move(O);
+    return O;
   }
 
   void printCSV(const Report &R, llvm::raw_ostream &OS) const override {
