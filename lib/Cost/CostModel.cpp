@@ -70,6 +70,17 @@ struct OpContext {
   const GpuSpec &Gpu;
 };
 
+DType operandType(const Op &O) {
+  switch (O.Kind) {
+  case OpKind::Gemm:
+  case OpKind::GroupedGemm:
+  case OpKind::Gather:
+    return O.WeightType;
+  default:
+    return O.ActType;
+  }
+}
+
 bool matches(const Match &M, const OpContext &C) {
   if (!M.Kinds.empty() && !llvm::is_contained(M.Kinds, C.O.Kind))
     return false;
@@ -90,6 +101,8 @@ bool matches(const Match &M, const OpContext &C) {
   if (!M.Gpus.empty() && !gpuNamed(C.Gpu, M.Gpus))
     return false;
   if (!M.ScaleUpGpus.empty() && !llvm::is_contained(M.ScaleUpGpus, C.Gpu.ScaleUpGpus))
+    return false;
+  if (!M.DTypes.empty() && !llvm::is_contained(M.DTypes, operandType(C.O)))
     return false;
   return true;
 }

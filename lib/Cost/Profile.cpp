@@ -254,7 +254,7 @@ public:
       return M;
     static const StringRef Keys[] = {"kernel", "block", "role", "group", "phase",
                                      "layer", "gpu_has_fp4", "link", "gpu",
-                                     "scale_up_gpus"};
+                                     "scale_up_gpus", "dtype"};
     checkKeys(*O, Path, Keys);
     for (const std::string &K : strings(*O, "kernel", Path)) {
       std::optional<ir::OpKind> Kind;
@@ -317,6 +317,13 @@ public:
         error(join(Path, "link"), "'link' must be 'scale_up' or 'scale_out'");
     }
     M.Gpus = strings(*O, "gpu", Path);
+    for (const std::string &D : strings(*O, "dtype", Path)) {
+      if (auto T = parseDType(D))
+        M.DTypes.push_back(*T);
+      else
+        error(join(Path, "dtype"), "unknown dtype '" + D + "'; expected " +
+                                       joinAlternatives(dtypeSpellings()));
+    }
     if (const llvm::json::Value *V = O->get("scale_up_gpus")) {
       auto One = V->getAsInteger();
       const llvm::json::Array *A = V->getAsArray();

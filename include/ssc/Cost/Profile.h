@@ -88,6 +88,9 @@ struct Match {
   std::optional<ir::Link> L;
   std::vector<std::string> Gpus;  // GPU names or aliases
   std::vector<int64_t> ScaleUpGpus; // size of the GPU's scale-up domain
+  /// The dtype of the op's operands: the weights' for (grouped) GEMMs and
+  /// gathers, the activations' (attention: the attention dtype) otherwise.
+  std::vector<DType> DTypes;
 };
 
 /// Changes to how a kernel is costed. Unset fields keep what earlier rules
