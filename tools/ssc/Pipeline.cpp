@@ -112,15 +112,6 @@ cl::list<std::string> ViewsOpt("views",
 
 std::optional<cost::Profile> TheProfile;
 
-std::optional<DType> dtypeFlag(const cl::opt<std::string> &Opt,
-                               DiagnosticEngine &Diags) {
-  std::optional<DType> D = parseDType(Opt);
-  if (!D)
-    Diags.error("unknown dtype '" + Opt + "' for --" + Opt.ArgStr + "; expected " +
-                joinAlternatives(dtypeSpellings()));
-  return D;
-}
-
 /// The model's weight bytes at \p Prec, for the default plan's fit check.
 WeightFootprint weightFootprint(const ModelSpec &M, const ir::Precision &Prec) {
   WeightFootprint W;
@@ -146,40 +137,73 @@ void ssc::driver::listPasses() {
     outs() << "  " << left_justify(I.Name, 15) << I.Description << "\n";
 }
 
+CompileOptions ssc::driver::compileOptionsFromFlags() {
+  CompileOptions O;
+  O.Prefill = PhaseOpt != PhaseChoice::Decode;
+  O.Decode = PhaseOpt != PhaseChoice::Prefill;
+  O.Batch = BatchOpt;
+  O.Isl = IslOpt;
+  O.Osl = OslOpt;
+  O.Prefix = PrefixOpt;
+  O.KvLen = KvLenOpt;
+  O.WeightDType = WeightDTypeOpt;
+  O.KvDType = KvDTypeOpt;
+  O.DispatchDType = DispatchDTypeOpt;
+  O.CombineDType = CombineDTypeOpt;
+  O.Mla = MlaOpt;
+  O.FuseProjections = FuseOpt;
+  // --passes= (explicitly empty) runs no pass at all.
+  if (PassesOpt.getNumOccurrences())
+    O.Passes = PassesOpt;
+  return O;
+}
+
 bool ssc::driver::compileModules(CompileInputs &In, std::vector<ir::Module> &Out) {
+  return compileModules(In, compileOptionsFromFlags(), Out);
+}
+
+bool ssc::driver::compileModules(CompileInputs &In, const CompileOptions &CO,
+                                 std::vector<ir::Module> &Out) {
   DiagnosticEngine &Diags = In.Diags;
-  for (const auto &[Name, V] : {std::pair<const char *, int64_t>{"batch", BatchOpt},
-                                {"isl", IslOpt},
-                                {"osl", OslOpt}}) {
+  for (const auto &[Name, V] : {std::pair<const char *, int64_t>{"batch", CO.Batch},
+                                {"isl", CO.Isl},
+                                {"osl", CO.Osl}}) {
     if (V < 1 || V > (int64_t(1) << 34)) {
       Diags.error(std::string("--") + Name + " must be between 1 and 2^34, not " +
                   std::to_string(V));
       return false;
     }
   }
-  if (PrefixOpt < 0 || PrefixOpt >= IslOpt) {
+  if (CO.Prefix < 0 || CO.Prefix >= CO.Isl) {
     Diags.error("--prefix must be at least 0 and less than --isl (" +
-                std::to_string(IslOpt) + ")");
+                std::to_string(CO.Isl) + ")");
     return false;
   }
-  int64_t KvLen = KvLenOpt >= 0 ? int64_t(KvLenOpt) : IslOpt + OslOpt / 2;
-  if (KvLen > In.M.MaxContext || IslOpt > In.M.MaxContext)
-    Diags.warning("the sequence (" + std::to_string(std::max<int64_t>(KvLen, IslOpt)) +
+  int64_t KvLen = CO.KvLen >= 0 ? CO.KvLen : CO.Isl + CO.Osl / 2;
+  if (KvLen > In.M.MaxContext || CO.Isl > In.M.MaxContext)
+    Diags.warning("the sequence (" + std::to_string(std::max<int64_t>(KvLen, CO.Isl)) +
                   " tokens) is longer than model '" + In.M.Name + "''s context of " +
                   std::to_string(In.M.MaxContext));
 
   ir::Precision Prec;
   Prec.Weights = In.M.WeightType;
   Prec.ExpertWeights = In.M.ExpertWeightType;
-  if (!WeightDTypeOpt.empty()) {
-    auto D = dtypeFlag(WeightDTypeOpt, Diags);
+  auto DTypeFlag = [&](const std::string &V, const char *Flag) -> std::optional<DType> {
+    std::optional<DType> D = parseDType(V);
+    if (!D)
+      Diags.error("unknown dtype '" + V + "' for --" + Flag + "; expected " +
+                  joinAlternatives(dtypeSpellings()));
+    return D;
+  };
+  if (!CO.WeightDType.empty()) {
+    auto D = DTypeFlag(CO.WeightDType, "weight-dtype");
     if (!D)
       return false;
     Prec.Weights = Prec.ExpertWeights = *D;
   }
-  auto Kv = dtypeFlag(KvDTypeOpt, Diags);
-  auto Disp = dtypeFlag(DispatchDTypeOpt, Diags);
-  auto Comb = dtypeFlag(CombineDTypeOpt, Diags);
+  auto Kv = DTypeFlag(CO.KvDType, "kv-dtype");
+  auto Disp = DTypeFlag(CO.DispatchDType, "dispatch-dtype");
+  auto Comb = DTypeFlag(CO.CombineDType, "combine-dtype");
   if (!Kv || !Disp || !Comb)
     return false;
   Prec.KvCache = *Kv;
@@ -200,24 +224,24 @@ bool ssc::driver::compileModules(CompileInputs &In, std::vector<ir::Module> &Out
     return false;
 
   ir::PassOptions Opts;
-  Opts.Mla = MlaOpt;
-  Opts.FuseProjections = FuseOpt;
+  Opts.Mla = CO.Mla;
+  Opts.FuseProjections = CO.FuseProjections;
   Opts.IncludeMtp = In.IncludeMtp;
 
   std::vector<ir::Workload> Loads;
-  if (PhaseOpt != PhaseChoice::Decode)
-    Loads.push_back({Phase::Prefill, BatchOpt, IslOpt - PrefixOpt, PrefixOpt});
-  if (PhaseOpt != PhaseChoice::Prefill)
-    Loads.push_back({Phase::Decode, BatchOpt, 1, KvLen});
+  if (CO.Prefill)
+    Loads.push_back({Phase::Prefill, CO.Batch, CO.Isl - CO.Prefix, CO.Prefix});
+  if (CO.Decode)
+    Loads.push_back({Phase::Decode, CO.Batch, 1, KvLen});
 
+  bool Printing = CO.PrintAfter && (PrintAfterAll || !PrintAfter.empty());
   for (const ir::Workload &W : Loads) {
     ir::Module M = ir::buildModule(In.M, *In.T, *In.Plan, W, Prec, Opts);
     PassManager PM;
-    // --passes= (explicitly empty) runs no pass at all.
-    if ((PassesOpt.getNumOccurrences() == 0 || !PassesOpt.empty()) &&
-        !PassManager::parsePipeline(PassesOpt, PM, Diags))
+    if ((!CO.Passes || !CO.Passes->empty()) &&
+        !PassManager::parsePipeline(CO.Passes.value_or(""), PM, Diags))
       return false;
-    if (PrintAfterAll || !PrintAfter.empty()) {
+    if (Printing) {
       PM.setAfterPassCallback([](const Pass &P, const ir::Module &Mod) {
         if (!PrintAfterAll && !is_contained(PrintAfter, P.getName()))
           return;
@@ -225,12 +249,12 @@ bool ssc::driver::compileModules(CompileInputs &In, std::vector<ir::Module> &Out
                << ") -----\n";
         ir::printModule(Mod, outs());
       });
+      for (const std::string &Name : PrintAfter)
+        if (!lookupPass(Name)) {
+          Diags.error("--print-after names unknown pass '" + Name + "'");
+          return false;
+        }
     }
-    for (const std::string &Name : PrintAfter)
-      if (!lookupPass(Name)) {
-        Diags.error("--print-after names unknown pass '" + Name + "'");
-        return false;
-      }
     if (!PM.run(M, Diags))
       return false;
     Out.push_back(std::move(M));

@@ -13,6 +13,7 @@
 #include "ssc/Sema/Sema.h"
 
 #include <optional>
+#include <string>
 
 namespace ssc::driver {
 
@@ -25,8 +26,28 @@ struct CompileInputs {
   bool IncludeMtp = false;      // run the model's MTP layers (--mtp)
 };
 
-/// Builds and lowers the modules for the phases --phase selects. Runs the
+/// What to compile: the workload and precision flags, as values, so that
+/// subcommands (ssc validate) can compile without the command line.
+struct CompileOptions {
+  bool Prefill = true, Decode = true; // phases to build
+  int64_t Batch = 1, Isl = 1024, Osl = 256, Prefix = 0;
+  int64_t KvLen = -1; // decode KV length; -1: isl + osl / 2
+  std::string WeightDType;              // empty: the model's
+  std::string KvDType = "bf16", DispatchDType = "bf16", CombineDType = "bf16";
+  ir::MlaForm Mla = ir::MlaForm::Auto;
+  bool FuseProjections = true;
+  std::optional<std::string> Passes; // none: the default pipeline
+  bool PrintAfter = true;            // honour --print-after(-all)
+};
+
+/// The options the command line gives.
+CompileOptions compileOptionsFromFlags();
+
+/// Builds and lowers the modules for the phases \p Opts selects. Runs the
 /// plan checks first. Returns false after reporting an error.
+bool compileModules(CompileInputs &In, const CompileOptions &Opts,
+                    std::vector<ir::Module> &Out);
+/// The same with the command line's options.
 bool compileModules(CompileInputs &In, std::vector<ir::Module> &Out);
 
 /// --emit=ir: the modules after the pipeline, as text or JSON.
