@@ -129,3 +129,31 @@ TEST(CostModel, FallsBackToAWiderUnit) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(CostModel, RemoteDomainsPerToken) {
+  MoeSpec Moe;
+  Moe.Experts = 256;
+  Moe.TopK = 8;
+  // One domain: nothing crosses.
+  EXPECT_DOUBLE_EQ(remoteDomainsPerToken(Moe, 8, 8), 0);
+  // Two domains, 8 experts drawn from 256: the other domain holds none of
+  // them with probability C(128, 8) / C(256, 8).
+  double Miss = 1;
+  for (int I = 0; I < 8; ++I)
+    Miss *= (128.0 - I) / (256.0 - I);
+  EXPECT_NEAR(remoteDomainsPerToken(Moe, 16, 8), 1 - Miss, 1e-12);
+  // Many domains: bounded by top-k and by the remote domain count.
+  EXPECT_LT(remoteDomainsPerToken(Moe, 256, 8), 8);
+  EXPECT_GT(remoteDomainsPerToken(Moe, 256, 8), 7);
+  EXPECT_LT(remoteDomainsPerToken(Moe, 32, 8), 3);
+  // DeepSeek-V3's group-limited routing (top 4 of 8 groups) on 4 domains of
+  // 2 groups each: a domain is missed when none of its 2 groups is chosen,
+  // C(6, 4) / C(8, 4) = 15/70.
+  Moe.Groups = 8;
+  Moe.GroupTopK = 4;
+  EXPECT_NEAR(remoteDomainsPerToken(Moe, 32, 8), 3 * (1 - 15.0 / 70.0), 1e-12);
+}
+
+} // namespace

@@ -389,6 +389,36 @@ double CostModel::allReduceMs(const ir::Module &M, double Bytes,
   return Bytes * R.BytesScale * Factor / (Bw * Prof.CommBytesPerMs) + R.LatencyUs / 1000.0;
 }
 
+/// C(N, K) as a double.
+static double choose(double N, double K) {
+  if (K < 0 || K > N)
+    return 0;
+  return std::exp(std::lgamma(N + 1) - std::lgamma(K + 1) - std::lgamma(N - K + 1));
+}
+
+/// Scale-up domains other than its own that one token's top-k experts
+/// touch, on average, with the experts spread evenly over the EP group's
+/// domains: the inter-domain copies a hierarchical all-to-all (DeepEP's
+/// normal kernels) sends, one per remote domain. Group-limited routing
+/// (top g of G groups, groups aligned with domains) touches fewer domains
+/// than k experts drawn uniformly.
+double ssc::cost::remoteDomainsPerToken(const MoeSpec &Moe, int64_t Ep, int64_t DomainGpus) {
+  double D = std::ceil(static_cast<double>(Ep) / static_cast<double>(std::max<int64_t>(1, DomainGpus)));
+  if (D <= 1)
+    return 0;
+  double Miss; // probability that a given domain holds none of the token's experts
+  if (Moe.Groups > 1 && Moe.GroupTopK > 0 && Moe.Groups % static_cast<int64_t>(D) == 0) {
+    double G = static_cast<double>(Moe.Groups);
+    double GK = static_cast<double>(Moe.GroupTopK);
+    Miss = choose(G - G / D, GK) / choose(G, GK);
+  } else {
+    double E = static_cast<double>(Moe.Experts);
+    double K = static_cast<double>(Moe.TopK);
+    Miss = choose(E - E / D, K) / choose(E, K);
+  }
+  return (D - 1) * (1 - Miss);
+}
+
 OpCost CostModel::costComm(const ir::Module &M, const Op &O, size_t I,
                            const ir::Workload &W, double TokenScale) const {
   const Resolved &R = Rules[I];
@@ -416,6 +446,10 @@ OpCost CostModel::costComm(const ir::Module &M, const Op &O, size_t I,
       }
       case CommRule::Remote::GroupDedup:
         Bytes *= static_cast<double>(std::max<int64_t>(1, L.Moe->GroupTopK) - 1) /
+                 static_cast<double>(L.Moe->TopK);
+        break;
+      case CommRule::Remote::DomainDedup:
+        Bytes *= remoteDomainsPerToken(*L.Moe, O.Participants, Gpu.ScaleUpGpus) /
                  static_cast<double>(L.Moe->TopK);
         break;
       }

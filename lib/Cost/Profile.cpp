@@ -499,10 +499,11 @@ public:
                    .Case("peers", CommRule::Remote::Peers)
                    .Case("domain_experts", CommRule::Remote::DomainExperts)
                    .Case("group_dedup", CommRule::Remote::GroupDedup)
+                   .Case("domain_dedup", CommRule::Remote::DomainDedup)
                    .Default(std::nullopt);
       if (!P)
         error(join(Path, "payload"), "'payload' must be 'all', 'peers', "
-                                     "'domain_experts' or 'group_dedup'");
+                                     "'domain_experts', 'group_dedup' or 'domain_dedup'");
       R.Payload = P;
     }
     if (auto S = string(O, "link", Path)) {

@@ -89,6 +89,11 @@ struct MemoryUse {
   }
 };
 
+/// Remote scale-up domains one token's experts touch on average, for an EP
+/// group of \p Ep GPUs in domains of \p DomainGpus (see CommRule's
+/// domain_dedup payload).
+double remoteDomainsPerToken(const MoeSpec &Moe, int64_t Ep, int64_t DomainGpus);
+
 class CostModel {
 public:
   /// \p Gpu is the GPU as the profile sees it (its table may replace the

@@ -135,7 +135,10 @@ struct CommRule {
   ///                   a scale-up domain: 1 - ceil(E / domain) / E
   ///   group_dedup     group-limited routing sends each token once to each
   ///                   remote group: (group_top - 1) / top_k of the pairs
-  enum class Remote { All, Peers, DomainExperts, GroupDedup };
+  ///   domain_dedup    hierarchical all-to-all (DeepEP normal): each token
+  ///                   crosses once to each remote scale-up domain its
+  ///                   experts touch (remoteDomainsPerToken)
+  enum class Remote { All, Peers, DomainExperts, GroupDedup, DomainDedup };
   std::optional<Remote> Payload;
   /// Force the link a collective is costed on.
   std::optional<ir::Link> ForceLink;
