@@ -609,7 +609,8 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
   static const StringRef Keys[] = {"name",   "description", "sources",  "gpus",
                                    "discount", "comm_sms_in", "launch_us", "units",
                                    "comm_overlap", "params", "kernels", "comms",
-                                   "two_batch", "memory", "note"};
+                                   "two_batch", "memory", "serving", "uncertainty",
+                                   "note"};
   R.checkKeys(*O, "", Keys);
 
   Profile P;
@@ -693,6 +694,54 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
         M.KvForFullSequence = *S == "sequence";
       else
         R.error("memory.kv_for", "'kv_for' must be 'sequence' or 'context'");
+    }
+  }
+  if (const llvm::json::Object *Srv = O->getObject("serving")) {
+    static const StringRef SKeys[] = {"max_batch", "max_tokens_per_step", "note"};
+    R.checkKeys(*Srv, "serving", SKeys);
+    P.Serving.MaxBatch = R.number(*Srv, "max_batch", "serving", 0, 1e9).value_or(0);
+    P.Serving.MaxTokensPerStep =
+        R.number(*Srv, "max_tokens_per_step", "serving", 0, 1e12).value_or(0);
+  }
+  if (const llvm::json::Object *Un = O->getObject("uncertainty")) {
+    static const StringRef UKeys[] = {"bands", "default_pct", "calibrated", "note"};
+    R.checkKeys(*Un, "uncertainty", UKeys);
+    UncertaintySpec &U = P.Uncertainty;
+    if (const llvm::json::Object *Bands = Un->getObject("bands"))
+      for (const auto &KV : *Bands) {
+        if (auto D = KV.second.getAsNumber(); D && *D >= 0)
+          U.Bands[KV.first.str()] = *D;
+        else
+          R.error("uncertainty.bands." + KV.first.str(), "a band is a percentage (>= 0)");
+      }
+    U.DefaultPct = R.number(*Un, "default_pct", "uncertainty", 0, 1000).value_or(0);
+    if (const llvm::json::Object *C = Un->getObject("calibrated")) {
+      static const StringRef CKeys[] = {"gpus", "dtypes", "gemm_k", "gemm_max_m",
+                                        "head_dims", "note"};
+      R.checkKeys(*C, "uncertainty.calibrated", CKeys);
+      U.Gpus = R.strings(*C, "gpus", "uncertainty.calibrated");
+      for (const std::string &D : R.strings(*C, "dtypes", "uncertainty.calibrated")) {
+        if (auto T = parseDType(D))
+          U.DTypes.push_back(*T);
+        else
+          R.error("uncertainty.calibrated.dtypes", "unknown dtype '" + D + "'");
+      }
+      if (const llvm::json::Array *K = C->getArray("gemm_k")) {
+        if (K->size() == 2 && (*K)[0].getAsInteger() && (*K)[1].getAsInteger()) {
+          U.MinK = *(*K)[0].getAsInteger();
+          U.MaxK = *(*K)[1].getAsInteger();
+        } else {
+          R.error("uncertainty.calibrated.gemm_k", "expected [smallest, largest]");
+        }
+      }
+      U.MaxM = R.number(*C, "gemm_max_m", "uncertainty.calibrated", 0, 1e12).value_or(0);
+      if (const llvm::json::Array *H = C->getArray("head_dims"))
+        for (const llvm::json::Value &V : *H) {
+          if (auto I = V.getAsInteger())
+            U.HeadDims.push_back(*I);
+          else
+            R.error("uncertainty.calibrated.head_dims", "expected integers");
+        }
     }
   }
   if (R.Failed)

@@ -53,6 +53,15 @@ public:
     if (R.Load.Prefix)
       OS << " (" << R.Load.Prefix << " cached)";
     OS << ", output " << R.Load.Osl << ", decode KV length " << R.Load.kvLen() << "\n";
+    if (R.Offline) {
+      const OfflineResult &F = *R.Offline;
+      OS << "  offline    " << thousands(F.OutputTokensPerSec) << " output tokens/s ("
+         << thousands(F.OutputTokensPerSecPerGpu) << " per GPU), "
+         << thousands(F.Batch) << " sequences in flight per replica (limit: "
+         << F.BatchLimit << "), " << thousands(F.PrefillTokensPerStep)
+         << " prompt tokens prefilled per step, step " << formatMillis(F.StepMs) << ", "
+         << boundName(F.Dominant) << "-bound\n";
+    }
     if (R.Prefill)
       OS << "  prefill    TTFT " << formatMillis(R.TtftMs) << ", "
          << thousands(R.PrefillTokensPerSecPerGpu) << " input tokens/s per GPU, "
@@ -96,20 +105,41 @@ public:
       O["decode_bound"] = boundName(R.DecodeCost.Dominant);
       O["decode_exposed_comm_ms"] = R.DecodeCost.ExposedCommMs;
     }
+    if (R.Offline) {
+      const OfflineResult &F = *R.Offline;
+      O["offline"] = llvm::json::Object{
+          {"output_tokens_per_s", F.OutputTokensPerSec},
+          {"output_tokens_per_s_per_gpu", F.OutputTokensPerSecPerGpu},
+          {"output_tokens_per_s_per_user", F.OutputTokensPerSecPerUser},
+          {"batch", F.Batch},
+          {"batch_limit", F.BatchLimit},
+          {"prefill_tokens_per_step", F.PrefillTokensPerStep},
+          {"step_ms", F.StepMs},
+          {"bound", boundName(F.Dominant)}};
+    }
     return O;
   }
 
   void printCSV(const Report &R, llvm::raw_ostream &OS) const override {
     OS << "model,target,plan,profile,batch,isl,osl,gpus,ttft_ms,"
           "prefill_tokens_per_s_per_gpu,tpot_ms,tokens_per_s_per_user,"
-          "decode_tokens_per_s_per_gpu,fits,max_batch\n";
+          "decode_tokens_per_s_per_gpu,fits,max_batch";
+    if (R.Offline)
+      OS << ",offline_output_tokens_per_s,offline_output_tokens_per_s_per_gpu,"
+            "offline_batch,offline_step_ms";
+    OS << '\n';
     OS << R.ModelName << ',' << R.TargetName << ',' << R.PlanName << ','
        << R.ProfileName << ',' << R.Load.Batch << ',' << R.Load.Isl << ','
        << R.Load.Osl << ',' << R.Gpus << ',' << fixed(R.TtftMs, 6) << ','
        << fixed(R.PrefillTokensPerSecPerGpu, 3) << ',' << fixed(R.TpotMs, 6) << ','
        << fixed(R.TokensPerSecPerUser, 6) << ','
        << fixed(R.DecodeTokensPerSecPerGpu, 3) << ',' << (R.Fits ? 1 : 0) << ','
-       << fixed(R.Memory.MaxBatch, 3) << '\n';
+       << fixed(R.Memory.MaxBatch, 3);
+    if (R.Offline)
+      OS << ',' << fixed(R.Offline->OutputTokensPerSec, 3) << ','
+         << fixed(R.Offline->OutputTokensPerSecPerGpu, 3) << ','
+         << fixed(R.Offline->Batch, 0) << ',' << fixed(R.Offline->StepMs, 6);
+    OS << '\n';
   }
 };
 

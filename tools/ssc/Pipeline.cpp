@@ -32,6 +32,21 @@ cl::opt<PhaseChoice> PhaseOpt(
                clEnumValN(PhaseChoice::Both, "both", "prefill, then decode")),
     cl::cat(category()));
 
+enum class ServingMode { Phases, Offline };
+cl::opt<ServingMode> ModeOpt(
+    "mode", cl::desc("Serving mode of --emit=report"), cl::init(ServingMode::Phases),
+    cl::values(clEnumValN(ServingMode::Phases, "phases",
+                          "the phases --phase selects, at --batch (default)"),
+               clEnumValN(ServingMode::Offline, "offline",
+                          "steady state under unlimited load: continuous batching "
+                          "at the batch memory allows, prompts prefilled in chunks "
+                          "between decode steps")),
+    cl::cat(category()));
+cl::opt<int64_t> MaxBatchOpt("max-batch",
+                             cl::desc("--mode=offline: most sequences in flight per "
+                                      "replica (default: the profile's scheduler cap)"),
+                             cl::init(0), cl::cat(category()));
+
 cl::opt<int64_t> BatchOpt("batch",
                           cl::desc("Sequences per data-parallel replica "
                                    "(default 1)"),
@@ -489,21 +504,58 @@ int ssc::driver::emitReport(CompileInputs &In, bool JSON, bool CSV) {
   SemaOptions Unused;
   if (!prepareProfile(In.Diags, Unused))
     return 1;
+  CompileOptions CO = compileOptionsFromFlags();
+  std::optional<report::OfflineResult> Offline;
+  if (ModeOpt == ServingMode::Offline) {
+    // Both phases at a batch of one, evaluated at the steady state's own
+    // workloads; then the decode step is compiled again at its batch.
+    if (PhaseOpt.getNumOccurrences() || BatchOpt.getNumOccurrences() ||
+        KvLenOpt.getNumOccurrences() || PrefixOpt.getNumOccurrences()) {
+      In.Diags.error("--mode=offline chooses the batch and KV length itself; "
+                     "drop --phase, --batch, --kv-len and --prefix (--max-batch caps "
+                     "the batch)");
+      return 1;
+    }
+    CO.Prefill = CO.Decode = true;
+    CO.Batch = 1;
+    CO.KvLen = CO.Isl + CO.Osl / 2;
+    std::vector<ir::Module> Unit;
+    if (!compileModules(In, CO, Unit))
+      return 1;
+    report::OfflineOptions OO;
+    OO.Isl = CO.Isl;
+    OO.Osl = CO.Osl;
+    OO.MaxBatch = static_cast<double>(MaxBatchOpt);
+    Offline = report::evaluateOffline(Unit[0], Unit[1], *TheProfile, *In.T->Gpu, OO);
+    if (!Offline->Fits) {
+      In.Diags.error("not one sequence of " + std::to_string(CO.Isl + CO.Osl) +
+                     " tokens fits in memory beside the weights: " +
+                     formatv("{0:f1}", Offline->Memory.WeightBytes / 1e9).str() +
+                     " GB of weights, " +
+                     formatv("{0:f1}", Offline->Memory.UsableBytes / 1e9).str() +
+                     " GB usable per GPU");
+      return 1;
+    }
+    // The report's phase: the decode step at the steady state's batch.
+    CO.Prefill = false;
+    CO.Batch = static_cast<int64_t>(Offline->Batch);
+  }
   std::vector<ir::Module> Mods;
-  if (!compileModules(In, Mods))
+  if (!compileModules(In, CO, Mods))
     return 1;
   const ir::Module *Prefill = nullptr, *Decode = nullptr;
   for (const ir::Module &M : Mods)
     (M.W.P == Phase::Prefill ? Prefill : Decode) = &M;
 
   report::WorkloadOptions Load;
-  Load.Batch = BatchOpt;
-  Load.Isl = IslOpt;
-  Load.Osl = OslOpt;
-  Load.Prefix = PrefixOpt;
-  Load.KvLen = KvLenOpt;
+  Load.Batch = CO.Batch;
+  Load.Isl = CO.Isl;
+  Load.Osl = CO.Osl;
+  Load.Prefix = CO.Prefix;
+  Load.KvLen = CO.KvLen;
   report::Report R =
       report::buildReport(Prefill, Decode, *TheProfile, *In.T->Gpu, Load);
+  R.Offline = Offline;
 
   std::vector<std::string> Names(ViewsOpt.begin(), ViewsOpt.end());
   if (Names.empty()) {

@@ -18,6 +18,7 @@
 
 #include "llvm/ADT/StringMap.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -180,6 +181,27 @@ struct MemorySpec {
   std::string KvMultiplierParam;
 };
 
+/// The serving framework's scheduler, for the offline mode.
+struct ServingSpec {
+  /// Most sequences one replica keeps in flight (0: memory alone decides).
+  double MaxBatch = 0;
+  /// Most tokens (decoded plus prefilled) in one step (0: no limit).
+  double MaxTokensPerStep = 0;
+};
+
+/// How far predictions under this profile are trusted (Report/Uncertainty.h):
+/// bands per regime from validation residuals, and what the kernel
+/// calibration covers.
+struct UncertaintySpec {
+  std::map<std::string, double> Bands; // regime -> +- percent
+  double DefaultPct = 0;               // regimes without validation rows
+  std::vector<std::string> Gpus;       // GPUs with kernel measurements
+  std::vector<DType> DTypes;           // GEMM dtypes measured
+  int64_t MinK = 0, MaxK = 0;          // GEMM inner dimensions measured
+  double MaxM = 0;                     // largest GEMM M measured
+  std::vector<int64_t> HeadDims;       // attention head dims measured
+};
+
 struct Profile {
   std::string Name;
   std::string Description;
@@ -195,6 +217,8 @@ struct Profile {
   std::vector<CommRule> Comms;
   TwoBatchSpec TwoBatch[2]; // by Phase
   MemorySpec Memory;
+  ServingSpec Serving;
+  UncertaintySpec Uncertainty;
   llvm::StringMap<double> Params;
   std::vector<std::pair<std::string, std::string>> Sources;
 

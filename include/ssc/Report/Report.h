@@ -12,11 +12,13 @@
 #define SSC_REPORT_REPORT_H
 
 #include "ssc/Cost/CostModel.h"
+#include "ssc/Report/Serving.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <memory>
+#include <optional>
 
 namespace ssc::report {
 
@@ -55,6 +57,9 @@ struct Report {
   double DecodeTokensPerSecPerGpu = 0;
   bool Fits = true; // both phases
   bool PrefillFits = true, DecodeFits = true;
+  /// The offline steady state (--mode=offline); the phases above are then
+  /// costed at its batch.
+  std::optional<OfflineResult> Offline;
   std::vector<std::string> Notes;
 };
 

@@ -1,0 +1,116 @@
+//===- Serving.cpp - The offline steady state -----------------------------===//
+
+#include "ssc/Report/Serving.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+#include <cmath>
+
+using namespace ssc;
+using namespace ssc::report;
+using ir::OpKind;
+
+namespace {
+
+bool isAttention(const ir::Op &O) {
+  return O.Kind == OpKind::FlashAttention || O.Kind == OpKind::PagedAttention ||
+         O.Kind == OpKind::MlaDecode;
+}
+
+/// Ops whose work does not follow the step's token count: attention (its
+/// shapes are per sequence) and the output head (logits for decoded tokens
+/// only; a prompt chunk needs none until its last token).
+bool perSequence(const ir::Op &O) {
+  return isAttention(O) || cost::blockOf(O) == cost::Block::Head;
+}
+
+double sumTime(const ir::Module &M, const cost::PhaseCost &C, bool (*Pred)(const ir::Op &)) {
+  double T = 0;
+  for (size_t I = 0; I < M.Ops.size() && I < C.Ops.size(); ++I)
+    if (Pred(M.Ops[I]))
+      T += C.Ops[I].TimeMs;
+  return T;
+}
+
+void addNotes(std::vector<std::string> &Out, const std::vector<std::string> &In) {
+  for (const std::string &S : In)
+    if (!llvm::is_contained(Out, S))
+      Out.push_back(S);
+}
+
+} // namespace
+
+OfflineResult ssc::report::evaluateOffline(const ir::Module &Prefill,
+                                           const ir::Module &Decode,
+                                           const cost::Profile &P, const GpuSpec &Gpu,
+                                           const OfflineOptions &Opts) {
+  OfflineResult R;
+  const PhasePlan &Pl = Decode.Plan;
+  R.Gpus = Pl.world();
+  R.Replicas = Pl.DP;
+  double Isl = static_cast<double>(Opts.Isl), Osl = static_cast<double>(Opts.Osl);
+
+  cost::CostModel CD(P, Gpu), CP(P, Gpu);
+  CD.prepare(Decode);
+  CP.prepare(Prefill);
+
+  // The batch: what memory holds with every sequence's full KV reserved
+  // (no eviction), up to the scheduler's cap.
+  R.Memory = CD.memory(Decode, 1, P.Memory.KvForFullSequence ? Isl + Osl
+                                                             : Isl + Osl / 2);
+  double Cap = Opts.MaxBatch > 0 ? Opts.MaxBatch : P.Serving.MaxBatch;
+  double B = std::floor(R.Memory.MaxBatch);
+  R.BatchLimit = "memory";
+  if (Cap > 0 && Cap < B) {
+    B = Cap;
+    R.BatchLimit = "max batch";
+  }
+  // A step holds B decoded tokens and B * isl / osl prompt tokens: a token
+  // budget per step bounds the batch that prefill can keep refilled.
+  if (P.Serving.MaxTokensPerStep > 0) {
+    double ByTokens = std::floor(P.Serving.MaxTokensPerStep / (1 + Isl / Osl));
+    if (ByTokens < B) {
+      B = ByTokens;
+      R.BatchLimit = "tokens per step";
+    }
+  }
+  if (B < 1) {
+    R.Fits = false;
+    return R;
+  }
+  R.Fits = true;
+  R.Batch = B;
+  R.Memory = CD.memory(Decode, B, P.Memory.KvForFullSequence ? Isl + Osl : Isl + Osl / 2);
+
+  // Prompt tokens prefilled per step to replace the B / osl sequences that
+  // finish in it.
+  double C = B * Isl / Osl;
+  R.PrefillTokensPerStep = C;
+  ir::Workload WD = Decode.W;
+  WD.Batch = static_cast<int64_t>(B);
+  WD.Context = Opts.Isl + Opts.Osl / 2;
+  ir::Workload WMix = WD;
+  WMix.Batch = static_cast<int64_t>(std::llround(B + C));
+  cost::PhaseCost Mix = CD.evaluate(Decode, WMix);
+  cost::PhaseCost Dec = CD.evaluate(Decode, WD);
+  ir::Workload WP = Prefill.W;
+  WP.Batch = 1;
+  WP.Query = Opts.Isl;
+  WP.Context = 0;
+  cost::PhaseCost Pre = CP.evaluate(Prefill, WP);
+
+  double Step = Mix.StepMs - sumTime(Decode, Mix, perSequence) +
+                sumTime(Decode, Dec, perSequence) +
+                (C / Isl) * sumTime(Prefill, Pre, isAttention);
+  R.StepMs = Step;
+  R.TtftMs = Pre.StepMs;
+  R.Dominant = Mix.Dominant;
+  if (Step > 0) {
+    R.OutputTokensPerSecPerUser = 1000.0 / Step;
+    R.OutputTokensPerSec = B * static_cast<double>(R.Replicas) * 1000.0 / Step;
+    R.OutputTokensPerSecPerGpu = R.OutputTokensPerSec / static_cast<double>(R.Gpus);
+  }
+  addNotes(R.Notes, Mix.Notes);
+  addNotes(R.Notes, Pre.Notes);
+  return R;
+}
