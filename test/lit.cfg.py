@@ -37,3 +37,9 @@ shallowsim = os.path.join(os.path.dirname(config.ssc_src_root), "shared", "refer
 if os.path.isdir(shallowsim):
     config.available_features.add("shallowsim-reference")
 config.substitutions.append(("%shallowsim", shallowsim))
+# Published serving measurements (validation_public.csv), likewise.
+measurements = os.path.join(os.path.dirname(config.ssc_src_root), "shared", "reference",
+                            "measurements")
+if os.path.isdir(measurements):
+    config.available_features.add("measurements-reference")
+config.substitutions.append(("%measurements", measurements))

@@ -45,6 +45,8 @@ Report ssc::report::buildReport(const ir::Module *Prefill, const ir::Module *Dec
         *Prefill, static_cast<double>(Load.Batch),
         P.Memory.KvForFullSequence ? KvTokens : static_cast<double>(Load.Isl));
     R.PrefillMemory = MU;
+    R.PrefillBand = bandFor(P, regimeOf(Phase::Prefill, R.PrefillCost.Dominant, false),
+                            *Prefill, Gpu);
     if (!MU.fits(static_cast<double>(Load.Batch)))
       R.Fits = R.PrefillFits = false;
     if (!Decode) {
@@ -76,6 +78,8 @@ Report ssc::report::buildReport(const ir::Module *Prefill, const ir::Module *Dec
                              : static_cast<double>(Load.kvLen() + 1));
     if (!R.Memory.fits(static_cast<double>(Load.Batch)))
       R.Fits = R.DecodeFits = false;
+    R.DecodeBand = bandFor(P, regimeOf(Phase::Decode, R.DecodeCost.Dominant, false),
+                           *Decode, Gpu);
   }
   R.Notes = std::move(Notes);
   return R;

@@ -105,6 +105,7 @@ OfflineResult ssc::report::evaluateOffline(const ir::Module &Prefill,
   R.StepMs = Step;
   R.TtftMs = Pre.StepMs;
   R.Dominant = Mix.Dominant;
+  R.Uncertainty = bandFor(P, regimeOf(Phase::Decode, R.Dominant, /*Offline=*/true), Decode, Gpu);
   if (Step > 0) {
     R.OutputTokensPerSecPerUser = 1000.0 / Step;
     R.OutputTokensPerSec = B * static_cast<double>(R.Replicas) * 1000.0 / Step;

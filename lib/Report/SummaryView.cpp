@@ -4,6 +4,9 @@
 
 #include "ssc/Support/Format.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
 #include <fmt/format.h>
 
 using namespace ssc;
@@ -36,6 +39,22 @@ std::string thousands(double V) {
   return Out;
 }
 
+/// ", +-24% (decode-memory)": the band a profile with an uncertainty section
+/// gives; nothing for a profile without one.
+std::string bandText(const Band &B) {
+  if (B.Pct <= 0 && B.Outside.empty())
+    return "";
+  return fmt::format(", +-{:.0f}% ({})", B.Pct, B.Regime);
+}
+
+llvm::json::Value bandJSON(const Band &B) {
+  llvm::json::Array Outside;
+  for (const std::string &W : B.Outside)
+    Outside.push_back(W);
+  return llvm::json::Object{
+      {"regime", B.Regime}, {"band_pct", B.Pct}, {"outside_calibration", std::move(Outside)}};
+}
+
 class SummaryView : public View {
 public:
   llvm::StringRef name() const override { return "summary"; }
@@ -60,19 +79,19 @@ public:
          << thousands(F.Batch) << " sequences in flight per replica (limit: "
          << F.BatchLimit << "), " << thousands(F.PrefillTokensPerStep)
          << " prompt tokens prefilled per step, step " << formatMillis(F.StepMs) << ", "
-         << boundName(F.Dominant) << "-bound\n";
+         << boundName(F.Dominant) << "-bound" << bandText(F.Uncertainty) << "\n";
     }
     if (R.Prefill)
       OS << "  prefill    TTFT " << formatMillis(R.TtftMs) << ", "
          << thousands(R.PrefillTokensPerSecPerGpu) << " input tokens/s per GPU, "
-         << boundName(R.PrefillCost.Dominant) << "-bound\n";
+         << boundName(R.PrefillCost.Dominant) << "-bound" << bandText(R.PrefillBand) << "\n";
     if (R.Decode) {
       OS << "  decode     TPOT " << formatMillis(R.TpotMs) << ", "
          << (R.TokensPerSecPerUser >= 1000 ? thousands(R.TokensPerSecPerUser)
                                            : fixed(R.TokensPerSecPerUser, 1))
          << " tokens/s per user, "
          << thousands(R.DecodeTokensPerSecPerGpu) << " tokens/s per GPU, "
-         << boundName(R.DecodeCost.Dominant) << "-bound\n";
+         << boundName(R.DecodeCost.Dominant) << "-bound" << bandText(R.DecodeBand) << "\n";
       if (R.DecodeCost.ExposedCommMs > 0)
         OS << "             exposed communication " << formatMillis(R.DecodeCost.ExposedCommMs)
            << " of the step\n";
@@ -82,6 +101,17 @@ public:
        << formatBytes(M.usedBytes(static_cast<double>(R.Load.Batch))) << " of "
        << formatBytes(M.UsableBytes) << " usable per GPU; at most "
        << thousands(M.MaxBatch) << " sequences per replica\n";
+    std::vector<std::string> Outside;
+    for (const Band *B : {R.Offline ? &R.Offline->Uncertainty : nullptr,
+                          R.Prefill ? &R.PrefillBand : nullptr,
+                          R.Decode ? &R.DecodeBand : nullptr})
+      if (B)
+        for (const std::string &W : B->Outside)
+          if (!llvm::is_contained(Outside, W))
+            Outside.push_back(W);
+    if (!Outside.empty())
+      OS << "  caution    outside the profile's calibration (bands doubled): "
+         << llvm::join(Outside, "; ") << "\n";
     for (const std::string &N : R.Notes)
       OS << "  note       " << N << "\n";
   }
@@ -96,6 +126,7 @@ public:
       O["ttft_ms"] = R.TtftMs;
       O["prefill_tokens_per_s_per_gpu"] = R.PrefillTokensPerSecPerGpu;
       O["prefill_bound"] = boundName(R.PrefillCost.Dominant);
+      O["prefill_uncertainty"] = bandJSON(R.PrefillBand);
     }
     if (R.Decode) {
       O["tpot_ms"] = R.TpotMs;
@@ -104,6 +135,7 @@ public:
       O["decode_tokens_per_s_per_gpu"] = R.DecodeTokensPerSecPerGpu;
       O["decode_bound"] = boundName(R.DecodeCost.Dominant);
       O["decode_exposed_comm_ms"] = R.DecodeCost.ExposedCommMs;
+      O["decode_uncertainty"] = bandJSON(R.DecodeBand);
     }
     if (R.Offline) {
       const OfflineResult &F = *R.Offline;
@@ -115,7 +147,8 @@ public:
           {"batch_limit", F.BatchLimit},
           {"prefill_tokens_per_step", F.PrefillTokensPerStep},
           {"step_ms", F.StepMs},
-          {"bound", boundName(F.Dominant)}};
+          {"bound", boundName(F.Dominant)},
+          {"uncertainty", bandJSON(F.Uncertainty)}};
     }
     return O;
   }

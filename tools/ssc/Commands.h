@@ -4,6 +4,7 @@
 // in its own file with its own llvm::cl::SubCommand and options:
 //
 //   ssc import-hf config.json        ImportHFCommand.cpp
+//   ssc validate measurements.csv    ValidateCommand.cpp
 //
 // A subcommand file defines `llvm::cl::SubCommand <Name>Cmd` and
 // `int run<Name>()`, and registers itself in the table in ssc.cpp.
@@ -36,6 +37,8 @@ struct Subcommand {
 
 extern llvm::cl::SubCommand ImportHFCmd; // ImportHFCommand.cpp
 int runImportHF();
+extern llvm::cl::SubCommand ValidateCmd; // ValidateCommand.cpp
+int runValidate();
 
 } // namespace ssc::driver
 

@@ -129,6 +129,7 @@ void ssc::driver::configureDiagnostics(DiagnosticEngine &Diags) {
 /// Subcommands: `ssc NAME ...`. Each lives in its own <Name>Command.cpp.
 static const driver::Subcommand Subcommands[] = {
     {&driver::ImportHFCmd, driver::runImportHF},
+    {&driver::ValidateCmd, driver::runValidate},
     {nullptr, nullptr},
 };
 

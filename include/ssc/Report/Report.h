@@ -13,6 +13,7 @@
 
 #include "ssc/Cost/CostModel.h"
 #include "ssc/Report/Serving.h"
+#include "ssc/Report/Uncertainty.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -57,6 +58,8 @@ struct Report {
   double DecodeTokensPerSecPerGpu = 0;
   bool Fits = true; // both phases
   bool PrefillFits = true, DecodeFits = true;
+  /// How far each phase's numbers are trusted (Uncertainty.h).
+  Band PrefillBand, DecodeBand;
   /// The offline steady state (--mode=offline); the phases above are then
   /// costed at its batch.
   std::optional<OfflineResult> Offline;

@@ -20,6 +20,7 @@
 #define SSC_REPORT_SERVING_H
 
 #include "ssc/Cost/CostModel.h"
+#include "ssc/Report/Uncertainty.h"
 
 #include <string>
 #include <vector>
@@ -47,6 +48,7 @@ struct OfflineResult {
   int64_t Gpus = 1, Replicas = 1;
   cost::Bound Dominant = cost::Bound::None;
   cost::MemoryUse Memory;
+  Band Uncertainty; // of the output rate (Uncertainty.h)
   std::vector<std::string> Notes;
 };
 

@@ -1,0 +1,91 @@
+//===- Uncertainty.cpp - Bands and calibration coverage -------------------===//
+
+#include "ssc/Report/Uncertainty.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace ssc;
+using namespace ssc::report;
+using ir::OpKind;
+
+std::string ssc::report::regimeOf(Phase P, cost::Bound B, bool Offline) {
+  std::string S = Offline ? "offline" : phaseName(P).str();
+  switch (B) {
+  case cost::Bound::Compute: return S + "-compute";
+  case cost::Bound::Comm: return S + "-comm";
+  default: return S + "-memory";
+  }
+}
+
+static bool named(const GpuSpec &G, const std::vector<std::string> &Names) {
+  for (const std::string &N : Names) {
+    if (llvm::StringRef(N).equals_insensitive(G.Name))
+      return true;
+    for (const std::string &A : G.Aliases)
+      if (llvm::StringRef(N).equals_insensitive(A))
+        return true;
+  }
+  return false;
+}
+
+static std::string joinInts(const std::vector<int64_t> &V) {
+  std::string S;
+  for (int64_t I : V)
+    S += (S.empty() ? "" : ", ") + std::to_string(I);
+  return S;
+}
+
+static void addOnce(std::vector<std::string> &V, std::string S) {
+  if (!llvm::is_contained(V, S))
+    V.push_back(std::move(S));
+}
+
+Band ssc::report::bandFor(const cost::Profile &Prof, llvm::StringRef Regime,
+                          const ir::Module &M, const GpuSpec &Gpu) {
+  const cost::UncertaintySpec &U = Prof.Uncertainty;
+  Band B;
+  B.Regime = Regime.str();
+  // The regime's band; else its mode's (all bounds together); else the
+  // profile's default.
+  auto It = U.Bands.find(B.Regime);
+  if (It == U.Bands.end())
+    It = U.Bands.find(Regime.split('-').first.str());
+  B.Pct = It != U.Bands.end() ? It->second : U.DefaultPct;
+  if (U.Gpus.empty())
+    return B; // the profile states no calibration coverage
+
+  if (!named(Gpu, U.Gpus))
+    addOnce(B.Outside, "no kernel measurements on " + Gpu.Name);
+  for (const ir::Op &O : M.Ops) {
+    if (O.dialect() != ir::Dialect::Kernel && O.dialect() != ir::Dialect::Comm)
+      continue;
+    if (O.Kind == OpKind::Gemm || O.Kind == OpKind::GroupedGemm) {
+      if (!llvm::is_contained(U.DTypes, O.WeightType))
+        addOnce(B.Outside, "no measurements of " + dtypeName(O.WeightType).str() + " GEMMs");
+      else if (!Gpu.supports(O.WeightType))
+        addOnce(B.Outside, Gpu.Name + " has no " + dtypeName(O.WeightType).str() +
+                               " units (the GEMMs fall back)");
+      if (U.MaxK > 0 && (O.In < U.MinK || O.In > U.MaxK))
+        addOnce(B.Outside, llvm::formatv("a GEMM with K={0} (measured: {1} to {2})", O.In,
+                                         U.MinK, U.MaxK)
+                               .str());
+      double T = O.Tokens.eval(M.W);
+      if (U.MaxM > 0 && T > U.MaxM)
+        addOnce(B.Outside,
+                llvm::formatv("a GEMM with M={0} (measured up to {1})", T, U.MaxM).str());
+    } else if (O.Kind == OpKind::FlashAttention || O.Kind == OpKind::PagedAttention) {
+      if (!U.HeadDims.empty() && !llvm::is_contained(U.HeadDims, O.QkDim))
+        addOnce(B.Outside, llvm::formatv("attention with head_dim {0} (measured: {1})",
+                                         O.QkDim, joinInts(U.HeadDims))
+                               .str());
+    } else if (O.isComm() && O.Participants > 1 && O.L == ir::Link::ScaleOut &&
+               O.Kind != OpKind::AllToAll) {
+      addOnce(B.Outside, std::string(ir::opName(O.Kind)) +
+                             " across scale-out links (measured: all-to-all only)");
+    }
+  }
+  if (!B.Outside.empty())
+    B.Pct *= 2;
+  return B;
+}

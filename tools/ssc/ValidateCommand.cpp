@@ -1,0 +1,523 @@
+//===- ValidateCommand.cpp - ssc validate -----------------------------------===//
+//
+//   ssc validate measurements.csv [--profile NAME] [--format=text|csv|json]
+//
+// Predicts every row of a table of measured serving results (the format of
+// shared/reference/measurements/validation_public.csv: zoo model, precision,
+// target, tp/ep/dp/pp, mode, lengths, batch, metric, value) through the whole
+// pipeline and prints predicted against measured, then the median and the
+// largest absolute error. A row that cannot be modeled is listed with the
+// reason and left out of the two statistics. docs/cost-model.md describes how
+// each column maps onto a plan and a workload.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Commands.h"
+#include "Pipeline.h"
+
+#include "ssc/Cost/Profile.h"
+#include "ssc/Report/Report.h"
+#include "ssc/Report/Uncertainty.h"
+#include "ssc/Support/DataPaths.h"
+#include "ssc/Support/JSONLocator.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace llvm;
+using namespace ssc;
+
+cl::SubCommand ssc::driver::ValidateCmd(
+    "validate", "Predict measured serving results and report the error (see "
+                "docs/cost-model.md)");
+
+namespace {
+
+cl::opt<std::string> TablePath(cl::Positional, cl::desc("<measurements.csv>"),
+                               cl::sub(driver::ValidateCmd), cl::cat(driver::category()));
+cl::opt<std::string> ProfileName("profile",
+                                 cl::desc("Cost profile (default: default)"),
+                                 cl::value_desc("name"), cl::init("default"),
+                                 cl::sub(driver::ValidateCmd), cl::cat(driver::category()));
+enum class TableFormat { Text, CSV, JSON };
+cl::opt<TableFormat> Format(
+    "format", cl::desc("Output format"), cl::init(TableFormat::Text),
+    cl::values(clEnumValN(TableFormat::Text, "text", "a table and two summary lines"),
+               clEnumValN(TableFormat::CSV, "csv", "one row per measurement"),
+               clEnumValN(TableFormat::JSON, "json", "one JSON document")),
+    cl::sub(driver::ValidateCmd), cl::cat(driver::category()));
+
+/// One row of the table, its fields with their locations.
+struct Row {
+  unsigned Line = 0;
+  StringMap<std::pair<std::string, SMLoc>> Fields;
+  std::string get(StringRef K) const {
+    auto It = Fields.find(K);
+    return It == Fields.end() ? "" : It->second.first;
+  }
+  SMLoc loc(StringRef K) const {
+    auto It = Fields.find(K);
+    return It == Fields.end() ? SMLoc() : It->second.second;
+  }
+};
+
+/// What a row became.
+struct Outcome {
+  std::string Id, Model, Target, Mode, Metric;
+  double Measured = 0, Predicted = 0;
+  bool Modeled = false;
+  std::string Reason; // when not modeled
+  report::Band Band;  // when modeled
+};
+
+const char *const Required[] = {"id", "model", "precision", "target", "tp", "ep", "dp",
+                                "pp", "mode", "isl", "osl", "batch", "metric", "value"};
+
+/// Splits a CSV line (no quoting: the format has none) into fields with
+/// their byte offsets.
+std::vector<std::pair<StringRef, size_t>> splitLine(StringRef L) {
+  std::vector<std::pair<StringRef, size_t>> Out;
+  size_t Start = 0;
+  for (size_t I = 0; I <= L.size(); ++I)
+    if (I == L.size() || L[I] == ',') {
+      Out.push_back({L.slice(Start, I).trim(), Start});
+      Start = I + 1;
+    }
+  return Out;
+}
+
+/// Reads the table; reports malformed lines at their position.
+bool readTable(unsigned Buf, DiagnosticEngine &Diags, std::vector<Row> &Rows) {
+  StringRef Text = Diags.getSourceMgr().getMemoryBuffer(Buf)->getBuffer();
+  const char *Base = Text.data();
+  SmallVector<StringRef> Lines;
+  Text.split(Lines, '\n');
+  std::vector<std::string> Header;
+  bool Ok = true;
+  for (size_t LI = 0; LI < Lines.size(); ++LI) {
+    StringRef L = Lines[LI].rtrim("\r");
+    if (L.trim().empty() || L.trim().starts_with("#"))
+      continue;
+    auto Fields = splitLine(L);
+    if (Header.empty()) {
+      for (auto &F : Fields)
+        Header.push_back(F.first.lower());
+      for (const char *R : Required)
+        if (!is_contained(Header, R)) {
+          Diags.error(SMLoc::getFromPointer(L.data()),
+                      std::string("the header has no column '") + R +
+                          "'; a measurement table needs " +
+                          join(std::vector<std::string>(std::begin(Required),
+                                                        std::end(Required)),
+                               ", "));
+          Ok = false;
+        }
+      if (!Ok)
+        return false;
+      continue;
+    }
+    if (Fields.size() != Header.size()) {
+      Diags.error(SMLoc::getFromPointer(L.data()),
+                  "this row has " + std::to_string(Fields.size()) +
+                      " fields, the header " + std::to_string(Header.size()));
+      continue; // the other rows are still checked; the run fails at the end
+    }
+    Row R;
+    R.Line = static_cast<unsigned>(LI + 1);
+    for (size_t I = 0; I < Fields.size(); ++I)
+      R.Fields[Header[I]] = {Fields[I].first.str(),
+                             SMLoc::getFromPointer(L.data() + Fields[I].second)};
+    Rows.push_back(std::move(R));
+  }
+  if (Header.empty()) {
+    Diags.error(SMLoc::getFromPointer(Base), "the table is empty: no header line");
+    return false;
+  }
+  return Ok;
+}
+
+/// The zoo file of model \p Name: models/<group>/<name>.arch.
+std::string zooFile(StringRef Name) {
+  for (const char *G : {"dense", "moe", "edge"}) {
+    std::string P = dataPath(("models/" + Twine(G) + "/" + Name + ".arch").str());
+    if (sys::fs::is_regular_file(P))
+      return P;
+  }
+  return "";
+}
+
+/// The first error a DiagnosticEngine wrote, without its location.
+std::string firstError(const std::string &Log) {
+  size_t P = Log.find("error: ");
+  if (P == std::string::npos)
+    return Log.empty() ? "unknown error" : Log.substr(0, Log.find('\n'));
+  std::string S = Log.substr(P + 7);
+  return S.substr(0, S.find('\n'));
+}
+
+class RowPredictor {
+public:
+  RowPredictor(const cost::Profile &Prof, SemaOptions Opts) : Prof(Prof), Opts(Opts) {}
+
+  Outcome predict(const Row &R, DiagnosticEngine &Diags);
+
+private:
+  const cost::Profile &Prof;
+  SemaOptions Opts;
+  StringMap<std::unique_ptr<Program>> Programs; // by model, loaded once
+  std::vector<std::unique_ptr<SourceMgr>> Sources;
+
+  bool integer(const Row &R, StringRef K, int64_t &V, DiagnosticEngine &Diags,
+               bool AllowEmpty = false, int64_t Default = 0);
+  const Program *load(StringRef Model, std::string &Why);
+  std::string predictRow(const Row &R, const Program &P, const ModelSpec &M, Outcome &O,
+                         DiagnosticEngine &Diags);
+};
+
+bool RowPredictor::integer(const Row &R, StringRef K, int64_t &V, DiagnosticEngine &Diags,
+                           bool AllowEmpty, int64_t Default) {
+  std::string S = R.get(K);
+  if (S.empty() && AllowEmpty) {
+    V = Default;
+    return true;
+  }
+  if (StringRef(S).getAsInteger(10, V) || V < 1 || V > (int64_t(1) << 34)) {
+    Diags.error(R.loc(K), "'" + K + "' must be an integer from 1 to 2^34, not '" + S + "'");
+    return false;
+  }
+  return true;
+}
+
+const Program *RowPredictor::load(StringRef Model, std::string &Why) {
+  auto It = Programs.find(Model);
+  if (It != Programs.end())
+    return It->second.get();
+  std::string File = zooFile(Model);
+  if (File.empty()) {
+    Why = "model '" + Model.str() + "' is not in the zoo (models/{dense,moe,edge})";
+    return nullptr;
+  }
+  Sources.push_back(std::make_unique<SourceMgr>());
+  std::string Log;
+  raw_string_ostream OS(Log);
+  DiagnosticEngine D(*Sources.back(), OS);
+  D.setSuppressWarnings(true);
+  std::unique_ptr<Program> P = analyze({File}, D, Opts);
+  if (!P || P->InputModels.size() != 1) {
+    Why = "cannot load " + File + ": " + firstError(OS.str());
+    return nullptr;
+  }
+  return (Programs[Model] = std::move(P)).get();
+}
+
+Outcome RowPredictor::predict(const Row &R, DiagnosticEngine &Diags) {
+  Outcome O;
+  O.Id = R.get("id");
+  O.Model = R.get("model");
+  O.Target = R.get("target");
+  O.Mode = R.get("mode");
+  O.Metric = R.get("metric");
+  if (!to_float(R.get("value"), O.Measured) || !(O.Measured > 0)) {
+    Diags.error(R.loc("value"), "'value' must be a positive number, not '" +
+                                    R.get("value") + "'");
+    O.Reason = "malformed value";
+    return O;
+  }
+  const Program *P = load(O.Model, O.Reason);
+  if (!P)
+    return O;
+  O.Reason = predictRow(R, *P, *P->InputModels.front(), O, Diags);
+  O.Modeled = O.Reason.empty();
+  return O;
+}
+
+/// Precision as serving frameworks apply it: the weights and GEMMs in the
+/// row's dtype; an fp8 (or narrower) checkpoint also quantizes the KV cache
+/// of GQA/MHA attention to fp8 (TensorRT-LLM's and vLLM's FP8 checkpoints),
+/// while MLA's latent cache stays bf16 (FlashMLA reads bf16); MoE dispatch
+/// carries the expert GEMMs' fp8 inputs, combine returns bf16 (DeepEP).
+struct ServingPrecision {
+  std::string Weights, Kv = "bf16", Dispatch = "bf16", Combine = "bf16";
+};
+
+std::optional<ServingPrecision> servingPrecision(StringRef Spelling, const ModelSpec &M,
+                                                 const std::string &KvColumn) {
+  std::optional<DType> D = parseDType(Spelling);
+  if (!D)
+    return std::nullopt;
+  ServingPrecision SP;
+  SP.Weights = Spelling.str();
+  bool Narrow = bytesPerElement(*D) <= 1.0;
+  bool Mla = false;
+  for (const LayerSpec &L : M.LayerKinds)
+    Mla |= L.Attn.isMLA();
+  if (Narrow && !Mla)
+    SP.Kv = "fp8";
+  if (!KvColumn.empty())
+    SP.Kv = KvColumn;
+  if (Narrow)
+    SP.Dispatch = "fp8";
+  return SP;
+}
+
+std::string RowPredictor::predictRow(const Row &R, const Program &P, const ModelSpec &M,
+                                     Outcome &O, DiagnosticEngine &Diags) {
+  int64_t TP, EP, DP, PP, Isl, Osl, Batch = 0;
+  if (!integer(R, "tp", TP, Diags) || !integer(R, "ep", EP, Diags) ||
+      !integer(R, "dp", DP, Diags) || !integer(R, "pp", PP, Diags) ||
+      !integer(R, "isl", Isl, Diags) || !integer(R, "osl", Osl, Diags, true, 1) ||
+      !integer(R, "batch", Batch, Diags, true, 0))
+    return "malformed field";
+
+  // The target.
+  std::string Log;
+  raw_string_ostream OS(Log);
+  SourceMgr SM;
+  DiagnosticEngine D(SM, OS);
+  D.setSuppressWarnings(true);
+  Target T;
+  if (!resolveTarget(P, O.Target, T, D))
+    return firstError(OS.str());
+
+  // The plan: DeepSeek-style expert placement where EP does not divide the
+  // experts (redundant experts fill every GPU equally), two-batch overlap
+  // when attention replicas share the experts.
+  PlanSpec Plan;
+  Plan.Name = "row-" + O.Id;
+  PhasePlan PhP;
+  PhP.TP = TP;
+  PhP.EP = EP;
+  PhP.DP = DP;
+  PhP.PP = PP;
+  if (EP > 1)
+    for (const LayerSpec &L : M.LayerKinds)
+      if (L.Moe && L.Moe->Experts % EP) {
+        int64_t Slots = (L.Moe->Experts + EP - 1) / EP * EP;
+        PhP.RedundantExperts = std::max(PhP.RedundantExperts, Slots - L.Moe->Experts);
+      }
+  if (PhP.attentionDP() && EP > 1)
+    PhP.Overlap = OverlapMode::TwoBatch;
+  Plan.Prefill = Plan.Decode = PhP;
+
+  auto Prec = servingPrecision(R.get("precision"), M, R.get("kv_dtype"));
+  if (!Prec)
+    return "unknown precision '" + R.get("precision") + "'";
+
+  driver::CompileOptions CO;
+  CO.Isl = Isl;
+  CO.Osl = Osl;
+  CO.WeightDType = Prec->Weights;
+  CO.KvDType = Prec->Kv;
+  CO.DispatchDType = Prec->Dispatch;
+  CO.CombineDType = Prec->Combine;
+  CO.PrintAfter = false;
+
+  StringRef Mode = O.Mode, Metric = O.Metric;
+  int64_t PerReplica = TP * PP;
+  std::vector<ir::Module> Mods;
+  driver::CompileInputs In{P, *P.InputModels.front(), Plan, T, D};
+  if (Mode == "offline") {
+    if (Metric != "output_tokens_per_s_total" && Metric != "output_tokens_per_s_per_gpu")
+      return "metric '" + Metric.str() +
+             "' is not an offline metric (output_tokens_per_s_total, "
+             "output_tokens_per_s_per_gpu)";
+    CO.Batch = 1;
+    CO.KvLen = Isl + Osl / 2;
+    if (!driver::compileModules(In, CO, Mods))
+      return firstError(OS.str());
+    report::OfflineOptions OO;
+    OO.Isl = Isl;
+    OO.Osl = Osl;
+    report::OfflineResult F =
+        report::evaluateOffline(Mods[0], Mods[1], Prof, *T.Gpu, OO);
+    if (!F.Fits)
+      return "not one sequence fits in memory beside the weights";
+    O.Predicted = Metric == "output_tokens_per_s_total" ? F.OutputTokensPerSec
+                                                        : F.OutputTokensPerSecPerGpu;
+    O.Band = F.Uncertainty;
+    return "";
+  }
+  if (Mode == "prefill") {
+    if (Metric != "prefill_tokens_per_s_per_gpu" && Metric != "ttft_ms")
+      return "metric '" + Metric.str() +
+             "' is not a prefill metric (prefill_tokens_per_s_per_gpu, ttft_ms)";
+    // batch: prompt tokens per GPU in one prefill step.
+    int64_t Tokens = (Batch ? Batch : Isl) * PerReplica;
+    if (Tokens % Isl)
+      return "the batch of " + std::to_string(Batch) + " tokens per GPU is not a whole "
+             "number of " + std::to_string(Isl) + "-token prompts per replica";
+    CO.Decode = false;
+    CO.Batch = Tokens / Isl;
+  } else if (Mode == "decode") {
+    if (Metric != "decode_tokens_per_s_per_gpu" && Metric != "tpot_ms" &&
+        Metric != "tokens_per_s_per_user")
+      return "metric '" + Metric.str() +
+             "' is not a decode metric (decode_tokens_per_s_per_gpu, tpot_ms, "
+             "tokens_per_s_per_user)";
+    // batch: requests per GPU; the KV length is the prompt's.
+    CO.Prefill = false;
+    CO.Batch = (Batch ? Batch : 1) * PerReplica;
+    CO.KvLen = Isl;
+  } else {
+    return "unknown mode '" + Mode.str() + "' (offline, prefill or decode)";
+  }
+  if (!driver::compileModules(In, CO, Mods))
+    return firstError(OS.str());
+  const ir::Module &Mod = Mods.front();
+  report::WorkloadOptions Load;
+  Load.Batch = CO.Batch;
+  Load.Isl = Isl;
+  Load.Osl = Osl;
+  Load.KvLen = CO.KvLen;
+  report::Report Rep = report::buildReport(Mode == "prefill" ? &Mod : nullptr,
+                                           Mode == "decode" ? &Mod : nullptr, Prof,
+                                           *T.Gpu, Load);
+  if (!Rep.Fits)
+    return "the batch does not fit in memory (" +
+           formatv("{0:f1}", Rep.Memory.usedBytes(double(CO.Batch)) / 1e9).str() +
+           " GB of " + formatv("{0:f1}", Rep.Memory.UsableBytes / 1e9).str() +
+           " GB usable per GPU)";
+  if (Metric == "prefill_tokens_per_s_per_gpu")
+    O.Predicted = Rep.PrefillTokensPerSecPerGpu;
+  else if (Metric == "ttft_ms")
+    O.Predicted = Rep.TtftMs;
+  else if (Metric == "decode_tokens_per_s_per_gpu")
+    O.Predicted = Rep.DecodeTokensPerSecPerGpu;
+  else if (Metric == "tpot_ms")
+    O.Predicted = Rep.TpotMs;
+  else
+    O.Predicted = Rep.TokensPerSecPerUser;
+  O.Band = Mode == "prefill" ? Rep.PrefillBand : Rep.DecodeBand;
+  return "";
+}
+
+std::string pct(double V) { return formatv("{0:f1}", V).str(); }
+
+/// A measured value as the table spelled it: no exponent, no trailing zeros.
+std::string num(double V) {
+  std::string S = formatv("{0:f6}", V).str();
+  S.erase(S.find_last_not_of('0') + 1);
+  if (S.back() == '.')
+    S.pop_back();
+  return S;
+}
+
+} // namespace
+
+int ssc::driver::runValidate() {
+  SourceMgr SM;
+  DiagnosticEngine Diags(SM);
+  configureDiagnostics(Diags);
+  if (TablePath.empty()) {
+    Diags.error("no input file; usage: ssc validate measurements.csv [--profile NAME]");
+    return 1;
+  }
+  std::optional<cost::Profile> Prof = cost::loadProfile(ProfileName, Diags);
+  if (!Prof)
+    return 1;
+  unsigned Buf = loadFileBuffer(TablePath, Diags);
+  if (!Buf)
+    return 1;
+  std::vector<Row> Rows;
+  if (!readTable(Buf, Diags, Rows))
+    return 1;
+
+  SemaOptions Opts = semaOptions();
+  if (!Prof->GpuTable.empty())
+    Opts.CatalogPath = dataPath(Prof->GpuTable);
+  RowPredictor Pred(*Prof, Opts);
+  std::vector<Outcome> Out;
+  for (const Row &R : Rows)
+    Out.push_back(Pred.predict(R, Diags));
+  if (Diags.hasErrors())
+    return 1;
+
+  std::vector<double> Abs;
+  for (const Outcome &O : Out)
+    if (O.Modeled)
+      Abs.push_back(std::fabs(O.Predicted - O.Measured) / O.Measured * 100.0);
+  std::vector<double> Sorted = Abs;
+  std::sort(Sorted.begin(), Sorted.end());
+  double Median = 0, Max = 0;
+  if (!Sorted.empty()) {
+    size_t N = Sorted.size();
+    Median = N % 2 ? Sorted[N / 2] : (Sorted[N / 2 - 1] + Sorted[N / 2]) / 2;
+    Max = Sorted.back();
+  }
+  size_t NotModeled = Out.size() - Abs.size();
+
+  auto Err = [](const Outcome &O) { return (O.Predicted - O.Measured) / O.Measured * 100.0; };
+  if (Format == TableFormat::JSON) {
+    json::Array A;
+    for (const Outcome &O : Out) {
+      json::Object J{{"id", O.Id},       {"model", O.Model},   {"target", O.Target},
+                     {"mode", O.Mode},   {"metric", O.Metric}, {"measured", O.Measured},
+                     {"modeled", O.Modeled}};
+      if (O.Modeled) {
+        J["predicted"] = O.Predicted;
+        J["error_pct"] = Err(O);
+        J["band_pct"] = O.Band.Pct;
+        J["regime"] = O.Band.Regime;
+        json::Array Flags;
+        for (const std::string &F : O.Band.Outside)
+          Flags.push_back(F);
+        J["outside_calibration"] = std::move(Flags);
+      } else {
+        J["reason"] = O.Reason;
+      }
+      A.push_back(std::move(J));
+    }
+    outs() << formatv("{0:2}", json::Value(json::Object{
+                                   {"profile", Prof->Name},
+                                   {"rows", std::move(A)},
+                                   {"median_abs_error_pct", Median},
+                                   {"max_abs_error_pct", Max},
+                                   {"not_modeled", static_cast<int64_t>(NotModeled)}}))
+           << "\n";
+    return 0;
+  }
+  if (Format == TableFormat::CSV) {
+    outs() << "id,model,target,mode,metric,predicted,measured,error_pct,band_pct,regime,"
+              "outside_calibration,reason\n";
+    for (const Outcome &O : Out) {
+      outs() << O.Id << ',' << O.Model << ',' << O.Target << ',' << O.Mode << ','
+             << O.Metric << ',';
+      if (O.Modeled)
+        outs() << formatv("{0:f3}", O.Predicted) << ',' << num(O.Measured) << ','
+               << formatv("{0:f2}", Err(O)) << ',' << pct(O.Band.Pct) << ','
+               << O.Band.Regime << ',' << join(O.Band.Outside, ";") << ",\n";
+      else
+        outs() << ',' << num(O.Measured) << ",,,,," << O.Reason << "\n";
+    }
+    return 0;
+  }
+  outs() << formatv("{0,-5} {1,-16} {2,-10} {3,-8} {4,-30} {5,12} {6,12} {7,8}  {8}\n",
+                    "id", "model", "target", "mode", "metric", "predicted", "measured",
+                    "error%", "band");
+  for (const Outcome &O : Out) {
+    outs() << formatv("{0,-5} {1,-16} {2,-10} {3,-8} {4,-30} ", O.Id, O.Model, O.Target,
+                      O.Mode, O.Metric);
+    if (!O.Modeled) {
+      outs() << formatv("{0,12} {1,12}", "-", O.Measured) << "  not modeled: " << O.Reason
+             << "\n";
+      continue;
+    }
+    outs() << formatv("{0,12:f1} {1,12} {2,8}  +-{3}% {4}", O.Predicted, O.Measured,
+                      (Err(O) >= 0 ? "+" : "") + pct(Err(O)), pct(O.Band.Pct),
+                      O.Band.Regime);
+    if (!O.Band.Outside.empty())
+      outs() << " (outside calibration: " << join(O.Band.Outside, "; ") << ")";
+    outs() << "\n";
+  }
+  outs() << "median_abs_error_pct=" << pct(Median) << "\n";
+  outs() << "max_abs_error_pct=" << pct(Max) << "\n";
+  if (NotModeled)
+    outs() << "not_modeled=" << NotModeled << "\n";
+  return 0;
+}
