@@ -530,6 +530,13 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
                     dtypeName(C.Rate) + " rate: " + Gpu.Name + " has no " +
                     dtypeName(O.WeightType) + " units")
                        .str());
+    if ((O.Kind == OpKind::FlashAttention || O.Kind == OpKind::PagedAttention ||
+         O.Kind == OpKind::MlaDecode) &&
+        C.Rate != O.ActType && Rules[I].Rate == RateSource::Operands)
+      Notes.insert(("attention in " + dtypeName(O.ActType) + " runs at " +
+                    dtypeName(C.Rate) + " rate: " + Gpu.Name + " has no " +
+                    dtypeName(O.ActType) + " units")
+                       .str());
     PC.Ops[I] = C;
   }
 

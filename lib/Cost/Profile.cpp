@@ -716,8 +716,8 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
       }
     U.DefaultPct = R.number(*Un, "default_pct", "uncertainty", 0, 1000).value_or(0);
     if (const llvm::json::Object *C = Un->getObject("calibrated")) {
-      static const StringRef CKeys[] = {"gpus", "dtypes", "gemm_k", "gemm_max_m",
-                                        "head_dims", "note"};
+      static const StringRef CKeys[] = {"gpus",       "dtypes",    "attention_dtypes",
+                                        "gemm_k",     "gemm_max_m", "head_dims", "note"};
       R.checkKeys(*C, "uncertainty.calibrated", CKeys);
       U.Gpus = R.strings(*C, "gpus", "uncertainty.calibrated");
       for (const std::string &D : R.strings(*C, "dtypes", "uncertainty.calibrated")) {
@@ -725,6 +725,12 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
           U.DTypes.push_back(*T);
         else
           R.error("uncertainty.calibrated.dtypes", "unknown dtype '" + D + "'");
+      }
+      for (const std::string &D : R.strings(*C, "attention_dtypes", "uncertainty.calibrated")) {
+        if (auto T = parseDType(D))
+          U.AttnDTypes.push_back(*T);
+        else
+          R.error("uncertainty.calibrated.attention_dtypes", "unknown dtype '" + D + "'");
       }
       if (const llvm::json::Array *K = C->getArray("gemm_k")) {
         if (K->size() == 2 && (*K)[0].getAsInteger() && (*K)[1].getAsInteger()) {

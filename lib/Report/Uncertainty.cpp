@@ -75,6 +75,8 @@ Band ssc::report::bandFor(const cost::Profile &Prof, llvm::StringRef Regime,
         addOnce(B.Outside,
                 llvm::formatv("a GEMM with M={0} (measured up to {1})", T, U.MaxM).str());
     } else if (O.Kind == OpKind::FlashAttention || O.Kind == OpKind::PagedAttention) {
+      if (!U.AttnDTypes.empty() && !llvm::is_contained(U.AttnDTypes, O.ActType))
+        addOnce(B.Outside, "no measurements of " + dtypeName(O.ActType).str() + " attention");
       if (!U.HeadDims.empty() && !llvm::is_contained(U.HeadDims, O.QkDim))
         addOnce(B.Outside, llvm::formatv("attention with head_dim {0} (measured: {1})",
                                          O.QkDim, joinInts(U.HeadDims))

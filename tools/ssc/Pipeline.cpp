@@ -99,6 +99,11 @@ cl::opt<std::string> WeightDTypeOpt("weight-dtype",
 cl::opt<std::string> KvDTypeOpt("kv-dtype", cl::desc("KV cache (default bf16)"),
                                 cl::value_desc("dtype"), cl::init("bf16"),
                                 cl::cat(category()));
+cl::opt<std::string> AttnDTypeOpt("attn-dtype",
+                                  cl::desc("Attention math: the QK and PV products "
+                                           "(default bf16)"),
+                                  cl::value_desc("dtype"), cl::init("bf16"),
+                                  cl::cat(category()));
 cl::opt<std::string> DispatchDTypeOpt("dispatch-dtype",
                                       cl::desc("MoE dispatch payload (default bf16)"),
                                       cl::value_desc("dtype"), cl::init("bf16"),
@@ -163,6 +168,7 @@ CompileOptions ssc::driver::compileOptionsFromFlags() {
   O.KvLen = KvLenOpt;
   O.WeightDType = WeightDTypeOpt;
   O.KvDType = KvDTypeOpt;
+  O.AttnDType = AttnDTypeOpt;
   O.DispatchDType = DispatchDTypeOpt;
   O.CombineDType = CombineDTypeOpt;
   O.Mla = MlaOpt;
@@ -219,8 +225,10 @@ bool ssc::driver::compileModules(CompileInputs &In, const CompileOptions &CO,
   auto Kv = DTypeFlag(CO.KvDType, "kv-dtype");
   auto Disp = DTypeFlag(CO.DispatchDType, "dispatch-dtype");
   auto Comb = DTypeFlag(CO.CombineDType, "combine-dtype");
-  if (!Kv || !Disp || !Comb)
+  auto Attn = DTypeFlag(CO.AttnDType, "attn-dtype");
+  if (!Kv || !Disp || !Comb || !Attn)
     return false;
+  Prec.Attention = *Attn;
   Prec.KvCache = *Kv;
   Prec.Dispatch = *Disp;
   Prec.Combine = *Comb;

@@ -34,6 +34,7 @@ struct CompileOptions {
   int64_t KvLen = -1; // decode KV length; -1: isl + osl / 2
   std::string WeightDType;              // empty: the model's
   std::string KvDType = "bf16", DispatchDType = "bf16", CombineDType = "bf16";
+  std::string AttnDType = "bf16"; // attention math (fp8: FlashAttention-3's fp8 path)
   ir::MlaForm Mla = ir::MlaForm::Auto;
   bool FuseProjections = true;
   std::optional<std::string> Passes; // none: the default pipeline

@@ -197,6 +197,7 @@ struct UncertaintySpec {
   double DefaultPct = 0;               // regimes without validation rows
   std::vector<std::string> Gpus;       // GPUs with kernel measurements
   std::vector<DType> DTypes;           // GEMM dtypes measured
+  std::vector<DType> AttnDTypes;       // attention dtypes measured
   int64_t MinK = 0, MaxK = 0;          // GEMM inner dimensions measured
   double MaxM = 0;                     // largest GEMM M measured
   std::vector<int64_t> HeadDims;       // attention head dims measured
