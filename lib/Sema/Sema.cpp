@@ -331,6 +331,11 @@ bool ssc::resolveTarget(const Program &P, StringRef Name, Target &Out,
     if (G)
       Count = 1;
   }
+  if (!G && !Gpu.empty()) {
+    // ... and "mi300x8" is eight of them, as "mi300xx8" is: the 'x' read as
+    // the separator belongs to the name when only the name with it exists.
+    G = P.findGpu(Gpu + "x");
+  }
   if (!G) {
     llvm::SmallVector<StringRef, 32> Names;
     for (const auto &X : P.Gpus)
