@@ -175,8 +175,20 @@ static const ModelSpec *selectModel(const Program &P, DiagnosticEngine &Diags) {
     Diags.error("no model named '" + ModelName + "' in the input");
     return nullptr;
   }
-  if (P.InputModels.empty())
+  if (P.InputModels.empty()) {
+    // A file that imports its model (a plan beside `import "models/..."`)
+    // means that model when it imports exactly one.
+    if (P.Models.size() == 1)
+      return &P.Models.front();
+    if (P.Models.size() > 1) {
+      std::vector<std::string> Names;
+      for (const ModelSpec &X : P.Models)
+        Names.push_back(X.Name);
+      Diags.error("the input defines no model and imports " + std::to_string(Names.size()) +
+                  " (" + llvm::join(Names, ", ") + "); choose one with --model");
+    }
     return nullptr;
+  }
   if (P.InputModels.size() > 1) {
     Diags.error("the input defines " + std::to_string(P.InputModels.size()) +
                 " models; choose one with --model");
