@@ -381,3 +381,18 @@ llvm::Expected<ModelSummary> ssc::summarize(const ModelSpec &M,
         M.Name.c_str());
   return S;
 }
+
+WeightFootprint ssc::weightFootprint(const ModelSpec &M, DType Weights,
+                                     DType ExpertWeights) {
+  WeightFootprint W;
+  llvm::Expected<ModelSummary> S = summarize(M);
+  if (!S) {
+    llvm::consumeError(S.takeError());
+    return W;
+  }
+  double Experts = static_cast<double>(S->Params[ParamGroup::Experts].Total);
+  W.ExpertBytes = Experts * bytesPerElement(ExpertWeights);
+  W.OtherBytes =
+      (static_cast<double>(S->paramsTotal()) - Experts) * bytesPerElement(Weights);
+  return W;
+}

@@ -132,21 +132,6 @@ cl::list<std::string> ViewsOpt("views",
 
 std::optional<cost::Profile> TheProfile;
 
-/// The model's weight bytes at \p Prec, for the default plan's fit check.
-WeightFootprint weightFootprint(const ModelSpec &M, const ir::Precision &Prec) {
-  WeightFootprint W;
-  Expected<ModelSummary> S = summarize(M);
-  if (!S) {
-    consumeError(S.takeError());
-    return W;
-  }
-  double Experts = static_cast<double>(S->Params[ParamGroup::Experts].Total);
-  W.ExpertBytes = Experts * bytesPerElement(Prec.ExpertWeights);
-  W.OtherBytes = (static_cast<double>(S->paramsTotal()) - Experts) *
-                 bytesPerElement(Prec.Weights);
-  return W;
-}
-
 } // namespace
 
 bool ssc::driver::listPassesRequested() { return ListPasses; }
@@ -242,7 +227,7 @@ bool ssc::driver::compileModules(CompileInputs &In, const CompileOptions &CO,
     In.T = T;
   }
   if (!In.Plan)
-    In.Plan = defaultPlan(In.M, *In.T, weightFootprint(In.M, Prec));
+    In.Plan = defaultPlan(In.M, *In.T, weightFootprint(In.M, Prec.Weights, Prec.ExpertWeights));
   if (!checkPlan(In.M, *In.Plan, &*In.T, Diags))
     return false;
 

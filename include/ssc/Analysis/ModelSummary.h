@@ -11,6 +11,7 @@
 #define SSC_ANALYSIS_MODELSUMMARY_H
 
 #include "ssc/Spec/Model.h"
+#include "ssc/Spec/PlanDefaults.h"
 #include "ssc/Support/DType.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -148,6 +149,11 @@ std::string attentionCombination(const ModelSpec &M);
 /// model's.
 llvm::Expected<ModelSummary> summarize(const ModelSpec &M,
                                        const SummaryOptions &Opts = {});
+
+/// The model's weight bytes with dense weights in \p Weights and routed
+/// experts in \p ExpertWeights, for the default plan's fit check (zero
+/// bytes when the model cannot be summarized).
+WeightFootprint weightFootprint(const ModelSpec &M, DType Weights, DType ExpertWeights);
 
 } // namespace ssc
 
