@@ -2,6 +2,8 @@
 
 #include "ssc/Cost/CostModel.h"
 
+#include "llvm/ADT/SmallVector.h"
+
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -205,6 +207,8 @@ void CostModel::prepare(const ir::Module &M) {
         R.AllReduceParam = *KR.AllReduceParam;
     }
   }
+  collectMemoryTerms(M, StageWeightBytes, KvOps);
+  MemoryTermsOf = &M;
 }
 
 /// The next wider format a GPU without \p T would compute in.
@@ -484,22 +488,124 @@ OpCost CostModel::costComm(const ir::Module &M, const Op &O, size_t I,
   return C;
 }
 
+ir::Workload CostModel::stepWorkload(const ir::Module &M, const ir::Workload &W) {
+  // Pipeline micro-batches run the stages on a slice of the batch.
+  int64_t Micro = M.Plan.PP > 1 ? std::max<int64_t>(1, M.Plan.MicroBatches) : 1;
+  ir::Workload Out = W;
+  if (Micro > 1)
+    Out.Batch = std::max<int64_t>(1, (Out.Batch + Micro - 1) / Micro);
+  return Out;
+}
+
+std::vector<bool> CostModel::splitBlocks(const ir::Module &M) const {
+  std::vector<bool> IsSplit(NumBlocks, false);
+  if (M.Plan.Overlap == OverlapMode::TwoBatch)
+    for (Block B : twoBatch(M).SplitBlocks)
+      IsSplit[static_cast<unsigned>(B)] = true;
+  return IsSplit;
+}
+
+OpCost CostModel::costOp(const ir::Module &M, size_t I, const ir::Workload &W,
+                         const std::vector<bool> &IsSplit) const {
+  const Op &O = M.Ops[I];
+  if (O.isComm())
+    return costComm(M, O, I, W, 1.0);
+  if (!IsSplit[static_cast<unsigned>(Blocks[I])])
+    return costKernel(M, O, I, W, 1.0);
+  OpCost C = costKernel(M, O, I, W, 0.5);
+  C.TimeMs *= 2;
+  C.ComputeMs *= 2;
+  C.MemoryMs *= 2;
+  C.OverheadMs *= 2;
+  C.CommMs *= 2;
+  C.Flops *= 2;
+  C.Bytes *= 2;
+  C.Executions = 2;
+  return C;
+}
+
+void CostModel::addToLayer(LayerCost &LC, const ir::Module &M, const Op &O,
+                           OpCost &C) const {
+  LC.Kind = O.LayerKind;
+  LC.Stage = O.Stage;
+  LC.Mtp = O.Mtp;
+  if (O.isComm()) {
+    LC.CommMs += C.TimeMs;
+    int Group = -1;
+    if (M.Plan.Overlap == OverlapMode::TwoBatch) {
+      const TwoBatchSpec &TB = twoBatch(M);
+      for (size_t H = 0; H < TB.Hides.size(); ++H)
+        if (llvm::is_contained(TB.Hides[H].Comm, O.R))
+          Group = static_cast<int>(H);
+    }
+    if (Group >= 0) {
+      C.Hidden = true;
+      LC.HideCommMs[static_cast<size_t>(Group)] += C.TimeMs;
+      return;
+    }
+  } else {
+    LC.ComputeMs += C.TimeMs;
+    LC.CommMs += C.CommMs;
+  }
+  LC.BlockMs[static_cast<unsigned>(C.Blk)] += C.TimeMs;
+}
+
+double CostModel::finishLayer(LayerCost &LC, const ir::Module &M) const {
+  bool TBO = M.Plan.Overlap == OverlapMode::TwoBatch;
+  const TwoBatchSpec &TB = twoBatch(M);
+  size_t NumHides = TBO ? TB.Hides.size() : 0;
+  double Blocks = 0;
+  for (double B : LC.BlockMs)
+    Blocks += B;
+  double T = Blocks;
+  double Deficit = 0;
+  for (size_t H = 0; H < NumHides; ++H) {
+    double Behind = 0;
+    for (Block B : TB.Hides[H].Behind)
+      Behind += LC.BlockMs[static_cast<unsigned>(B)];
+    LC.HideBalanceMs[H] = LC.HideCommMs[H] - Behind;
+    Deficit += std::max(0.0, LC.HideBalanceMs[H]);
+  }
+  T += Deficit;
+  // Collectives outside hide groups were counted in their blocks.
+  double Unhidden = LC.CommMs;
+  for (double H : LC.HideCommMs)
+    Unhidden -= H;
+  if (!TBO && M.Plan.Overlap == OverlapMode::Comm) {
+    double Hide = Prof.CommOverlap * std::min(LC.ComputeMs, Unhidden);
+    T -= Hide;
+    Unhidden -= Hide;
+  }
+  LC.ExposedCommMs = Unhidden + Deficit;
+  LC.TimeMs = T;
+  return Blocks;
+}
+
+void CostModel::finishStep(llvm::ArrayRef<double> StageMs, int64_t Micro, double &StepMs,
+                           double &StepIfHiddenMs, double &BubbleMs) {
+  // Pipeline: with m micro-batches, fill the pipe once, then one micro-batch
+  // per slowest stage.
+  double Sum = 0, Max = 0;
+  for (double S : StageMs) {
+    Sum += S;
+    Max = std::max(Max, S);
+  }
+  StepMs = Sum + static_cast<double>(Micro - 1) * Max;
+  if (Micro > 1)
+    StepIfHiddenMs = StepIfHiddenMs / Sum * StepMs;
+  BubbleMs = StageMs.size() > 1 ? StepMs - static_cast<double>(Micro) * Sum /
+                                               static_cast<double>(StageMs.size())
+                                : 0;
+  BubbleMs = std::max(0.0, BubbleMs);
+}
+
 PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) const {
   PhaseCost PC;
   PC.P = M.W.P;
   const PhasePlan &Plan = M.Plan;
-  // Pipeline micro-batches run the stages on a slice of the batch.
   int64_t Micro = Plan.PP > 1 ? std::max<int64_t>(1, Plan.MicroBatches) : 1;
-  ir::Workload W = WIn;
-  if (Micro > 1)
-    W.Batch = std::max<int64_t>(1, (W.Batch + Micro - 1) / Micro);
-
-  bool TBO = Plan.Overlap == OverlapMode::TwoBatch;
-  const TwoBatchSpec &TB = Prof.TwoBatch[M.W.P == Phase::Prefill ? 0 : 1];
-  std::vector<bool> IsSplit(NumBlocks, false);
-  if (TBO)
-    for (Block B : TB.SplitBlocks)
-      IsSplit[static_cast<unsigned>(B)] = true;
+  ir::Workload W = stepWorkload(M, WIn);
+  std::vector<bool> IsSplit = splitBlocks(M);
 
   PC.Ops.resize(M.Ops.size());
   std::set<std::string> Notes;
@@ -507,22 +613,7 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
     const Op &O = M.Ops[I];
     if (O.dialect() == ir::Dialect::Model || O.dialect() == ir::Dialect::NN)
       continue; // the driver runs lower-kernels before costing
-    OpCost C;
-    if (O.isComm()) {
-      C = costComm(M, O, I, W, 1.0);
-    } else if (IsSplit[static_cast<unsigned>(Blocks[I])]) {
-      C = costKernel(M, O, I, W, 0.5);
-      C.TimeMs *= 2;
-      C.ComputeMs *= 2;
-      C.MemoryMs *= 2;
-      C.OverheadMs *= 2;
-      C.CommMs *= 2;
-      C.Flops *= 2;
-      C.Bytes *= 2;
-      C.Executions = 2;
-    } else {
-      C = costKernel(M, O, I, W, 1.0);
-    }
+    OpCost C = costOp(M, I, W, IsSplit);
     if (!O.isComm() && (O.Kind == OpKind::Gemm || O.Kind == OpKind::GroupedGemm) &&
         C.Rate != O.WeightType && Rules[I].Rate == RateSource::Operands &&
         O.WeightType != DType::INT4)
@@ -549,7 +640,7 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
     PC.Layers[L].Layer = static_cast<int32_t>(L);
   PC.StageMs.assign(static_cast<size_t>(std::max<int64_t>(1, Plan.PP)), 0.0);
 
-  size_t NumHides = TBO ? TB.Hides.size() : 0;
+  size_t NumHides = Plan.Overlap == OverlapMode::TwoBatch ? twoBatch(M).Hides.size() : 0;
   for (LayerCost &LC : PC.Layers) {
     LC.HideBalanceMs.assign(NumHides, 0.0);
     LC.HideCommMs.assign(NumHides, 0.0);
@@ -569,86 +660,35 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
         PC.ExposedCommMs += C.TimeMs;
       continue;
     }
-    LayerCost &LC = PC.Layers[static_cast<size_t>(O.Layer)];
-    LC.Kind = O.LayerKind;
-    LC.Stage = O.Stage;
-    LC.Mtp = O.Mtp;
-    if (O.isComm()) {
-      LC.CommMs += C.TimeMs;
-      int Group = -1;
-      for (size_t H = 0; H < NumHides; ++H)
-        if (llvm::is_contained(TB.Hides[H].Comm, O.R))
-          Group = static_cast<int>(H);
-      if (Group >= 0) {
-        C.Hidden = true;
-        LC.HideCommMs[static_cast<size_t>(Group)] += C.TimeMs;
-        continue;
-      }
-    } else {
-      LC.ComputeMs += C.TimeMs;
-      LC.CommMs += C.CommMs;
-    }
-    LC.BlockMs[static_cast<unsigned>(C.Blk)] += C.TimeMs;
+    addToLayer(PC.Layers[static_cast<size_t>(O.Layer)], M, O, C);
   }
 
+  // Each layer's ops, for what dominates it.
+  std::vector<std::vector<uint32_t>> LayerOps(PC.Layers.size());
+  for (size_t I = 0; I < M.Ops.size(); ++I)
+    if (M.Ops[I].Layer >= 0 && !M.Ops[I].isComm())
+      LayerOps[static_cast<size_t>(M.Ops[I].Layer)].push_back(static_cast<uint32_t>(I));
+
   for (LayerCost &LC : PC.Layers) {
-    double Blocks = 0;
-    for (double B : LC.BlockMs)
-      Blocks += B;
-    double T = Blocks;
-    double Deficit = 0;
-    for (size_t H = 0; H < NumHides; ++H) {
-      double Behind = 0;
-      for (Block B : TB.Hides[H].Behind)
-        Behind += LC.BlockMs[static_cast<unsigned>(B)];
-      LC.HideBalanceMs[H] = LC.HideCommMs[H] - Behind;
-      Deficit += std::max(0.0, LC.HideBalanceMs[H]);
-    }
-    T += Deficit;
-    // Collectives outside hide groups were counted in their blocks.
-    double Unhidden = LC.CommMs;
-    for (double H : LC.HideCommMs)
-      Unhidden -= H;
-    if (!TBO && Plan.Overlap == OverlapMode::Comm) {
-      double Hide = Prof.CommOverlap * std::min(LC.ComputeMs, Unhidden);
-      T -= Hide;
-      Unhidden -= Hide;
-    }
-    LC.ExposedCommMs = Unhidden + Deficit;
-    LC.TimeMs = T;
+    double Blocks = finishLayer(LC, M);
     PC.ExposedCommMs += LC.ExposedCommMs;
     PC.StepIfHiddenMs += Blocks;
-    PC.StageMs[std::min<size_t>(LC.Stage, PC.StageMs.size() - 1)] += T;
+    PC.StageMs[std::min<size_t>(LC.Stage, PC.StageMs.size() - 1)] += LC.TimeMs;
 
     // What dominates the layer.
     double ComputeBound = 0, MemoryBound = 0;
-    for (size_t I = 0; I < M.Ops.size(); ++I)
-      if (M.Ops[I].Layer == LC.Layer && !M.Ops[I].isComm()) {
-        if (PC.Ops[I].B == Bound::Compute)
-          ComputeBound += PC.Ops[I].TimeMs;
-        else
-          MemoryBound += PC.Ops[I].TimeMs;
-      }
+    for (uint32_t I : LayerOps[static_cast<size_t>(LC.Layer)]) {
+      if (PC.Ops[I].B == Bound::Compute)
+        ComputeBound += PC.Ops[I].TimeMs;
+      else
+        MemoryBound += PC.Ops[I].TimeMs;
+    }
     LC.Dominant = LC.ExposedCommMs >= std::max(ComputeBound, MemoryBound) ? Bound::Comm
                   : ComputeBound >= MemoryBound                          ? Bound::Compute
                                                                           : Bound::Memory;
   }
   PC.StepIfHiddenMs += PC.OutsideLayersMs;
-
-  // Pipeline: with m micro-batches, fill the pipe once, then one micro-batch
-  // per slowest stage.
-  double Sum = 0, Max = 0;
-  for (double S : PC.StageMs) {
-    Sum += S;
-    Max = std::max(Max, S);
-  }
-  PC.StepMs = Sum + static_cast<double>(Micro - 1) * Max;
-  if (Micro > 1)
-    PC.StepIfHiddenMs = PC.StepIfHiddenMs / Sum * PC.StepMs;
-  PC.BubbleMs = Plan.PP > 1 ? PC.StepMs - static_cast<double>(Micro) * Sum /
-                                              static_cast<double>(PC.StageMs.size())
-                            : 0;
-  PC.BubbleMs = std::max(0.0, PC.BubbleMs);
+  finishStep(PC.StageMs, Micro, PC.StepMs, PC.StepIfHiddenMs, PC.BubbleMs);
 
   double ComputeBound = 0, MemoryBound = 0;
   for (size_t I = 0; I < M.Ops.size(); ++I)
@@ -677,14 +717,15 @@ static double cachedTokens(const Op &O, double L) {
   return N;
 }
 
-MemoryUse CostModel::memory(const ir::Module &M, double Batch, double KvTokens) const {
+void CostModel::collectMemoryTerms(const ir::Module &M, std::vector<double> &Weights,
+                                   std::vector<uint32_t> &KvOps) const {
   const MemorySpec &MS = Prof.Memory;
   size_t Stages = static_cast<size_t>(std::max<int64_t>(1, M.Plan.PP));
-  std::vector<double> Weights(Stages, 0.0), KvPerSeq(Stages, 0.0);
+  Weights.assign(Stages, 0.0);
+  KvOps.clear();
   double AttnDivisor = MS.AttentionWeightsDivisorParam.empty()
                            ? 1.0
                            : Prof.param(MS.AttentionWeightsDivisorParam, 1);
-  double KvMult = MS.KvMultiplierParam.empty() ? 1.0 : Prof.param(MS.KvMultiplierParam, 1);
   for (size_t I = 0; I < M.Ops.size(); ++I) {
     const Op &O = M.Ops[I];
     if (O.dialect() != ir::Dialect::Kernel)
@@ -701,9 +742,36 @@ MemoryUse CostModel::memory(const ir::Module &M, double Batch, double KvTokens) 
     bool IsAttention = O.Kind == OpKind::FlashAttention ||
                        O.Kind == OpKind::PagedAttention || O.Kind == OpKind::MlaDecode;
     if (IsAttention && O.CachesKv)
-      KvPerSeq[S] += static_cast<double>(O.KvElemsPerToken) * cachedTokens(O, KvTokens) *
-                     bytesPerElement(O.KvType) /
-                     static_cast<double>(std::max<int64_t>(1, O.ContextShards)) * KvMult;
+      KvOps.push_back(static_cast<uint32_t>(I));
+  }
+}
+
+MemoryUse CostModel::memory(const ir::Module &M, double Batch, double KvTokens) const {
+  return memory(M, Batch, KvTokens, M.W.Query);
+}
+
+MemoryUse CostModel::memory(const ir::Module &M, double Batch, double KvTokens,
+                            int64_t QueryTokens) const {
+  const MemorySpec &MS = Prof.Memory;
+  size_t Stages = static_cast<size_t>(std::max<int64_t>(1, M.Plan.PP));
+  // prepare() collected the weights and the KV-caching ops of its module.
+  std::vector<double> OwnWeights;
+  std::vector<uint32_t> OwnKvOps;
+  const std::vector<double> *Weights = &StageWeightBytes;
+  const std::vector<uint32_t> *KvOpList = &KvOps;
+  if (MemoryTermsOf != &M || StageWeightBytes.size() != Stages) {
+    collectMemoryTerms(M, OwnWeights, OwnKvOps);
+    Weights = &OwnWeights;
+    KvOpList = &OwnKvOps;
+  }
+  double KvMult = MS.KvMultiplierParam.empty() ? 1.0 : Prof.param(MS.KvMultiplierParam, 1);
+  llvm::SmallVector<double, 8> KvPerSeq(Stages, 0.0);
+  for (uint32_t I : *KvOpList) {
+    const Op &O = M.Ops[I];
+    size_t S = std::min<size_t>(O.Stage, Stages - 1);
+    KvPerSeq[S] += static_cast<double>(O.KvElemsPerToken) * cachedTokens(O, KvTokens) *
+                   bytesPerElement(O.KvType) /
+                   static_cast<double>(std::max<int64_t>(1, O.ContextShards)) * KvMult;
   }
   MemoryUse Best;
   bool First = true;
@@ -712,12 +780,12 @@ MemoryUse CostModel::memory(const ir::Module &M, double Batch, double KvTokens) 
     U.CapacityBytes = Gpu.MemoryGB * MS.BytesPerGB;
     U.UsableBytes = U.CapacityBytes * MS.UsableFraction;
     U.ReservedBytes = MS.ReservedGB * MS.BytesPerGB;
-    U.WeightBytes = Weights[S];
+    U.WeightBytes = (*Weights)[S];
     U.KvBytesPerSeq = KvPerSeq[S];
     U.KvTokensPerSeq = KvTokens;
     double ActPerToken = MS.ActivationHiddenPerToken * static_cast<double>(M.Model.Hidden) *
                          bytesPerElement(M.Prec.Activations);
-    double Query = static_cast<double>(M.W.Query);
+    double Query = static_cast<double>(QueryTokens);
     // Activations are live for the tokens in flight: the whole batch, or a
     // chunk of at most MaxTokensInFlight tokens when the profile says so.
     double Chunk = MS.MaxTokensInFlight > 0 ? MS.MaxTokensInFlight : 1e300;

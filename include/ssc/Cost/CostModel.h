@@ -94,6 +94,8 @@ struct MemoryUse {
 /// domain_dedup payload).
 double remoteDomainsPerToken(const MoeSpec &Moe, int64_t Ep, int64_t DomainGpus);
 
+class StepEvaluator;
+
 class CostModel {
 public:
   /// \p Gpu is the GPU as the profile sees it (its table may replace the
@@ -102,7 +104,9 @@ public:
   ~CostModel();
   CostModel(CostModel &&);
 
-  /// Matches rules against the module's ops; call before evaluate().
+  /// Matches rules against the module's ops and collects its weights and
+  /// KV-caching ops for memory(); call before evaluate(). Memory reads the
+  /// profile's parameters here.
   void prepare(const ir::Module &M);
 
   PhaseCost evaluate(const ir::Module &M, const ir::Workload &W) const;
@@ -110,6 +114,10 @@ public:
   /// Memory at \p Batch sequences per replica with \p KvTokens tokens cached
   /// per sequence.
   MemoryUse memory(const ir::Module &M, double Batch, double KvTokens) const;
+  /// The same for a workload of \p Query new tokens per sequence instead of
+  /// the module's own (sweeps evaluate one module at many prompt lengths).
+  MemoryUse memory(const ir::Module &M, double Batch, double KvTokens,
+                   int64_t Query) const;
 
   /// Peak rate in TFLOP/s the profile gives \p T on this GPU in \p P, after
   /// fallback; \p Used reports the unit used.
@@ -119,6 +127,7 @@ public:
   const Profile &profile() const { return Prof; }
 
 private:
+  friend class StepEvaluator; // costs ops and layers the way evaluate() does
   struct Resolved;
   const Profile &Prof;
   const GpuSpec &Gpu;
@@ -126,6 +135,27 @@ private:
   std::vector<Block> Blocks;   // per op
   std::vector<uint8_t> MoeLayer;
   std::vector<double> LayerMPerGroup; // per op: its layer's routed tokens per expert (per token of T)
+  std::vector<double> StageWeightBytes; // per stage, as memory() counts them
+  std::vector<uint32_t> KvOps;          // attention ops that cache KV
+  const ir::Module *MemoryTermsOf = nullptr; // the module prepare() saw
+
+  // The steps of evaluate(), shared with StepEvaluator so that both give
+  // the same numbers bit for bit.
+  const TwoBatchSpec &twoBatch(const ir::Module &M) const {
+    return Prof.TwoBatch[M.W.P == Phase::Prefill ? 0 : 1];
+  }
+  static ir::Workload stepWorkload(const ir::Module &M, const ir::Workload &W);
+  std::vector<bool> splitBlocks(const ir::Module &M) const;
+  OpCost costOp(const ir::Module &M, size_t I, const ir::Workload &W,
+                const std::vector<bool> &IsSplit) const;
+  void addToLayer(LayerCost &LC, const ir::Module &M, const ir::Op &O, OpCost &C) const;
+  /// Sets the layer's time and exposed communication; returns its time with
+  /// the hide groups' communication free.
+  double finishLayer(LayerCost &LC, const ir::Module &M) const;
+  static void finishStep(llvm::ArrayRef<double> StageMs, int64_t Micro, double &StepMs,
+                         double &StepIfHiddenMs, double &BubbleMs);
+  void collectMemoryTerms(const ir::Module &M, std::vector<double> &Weights,
+                          std::vector<uint32_t> &KvOps) const;
 
   OpCost costKernel(const ir::Module &M, const ir::Op &O, size_t I,
                     const ir::Workload &W, double TokenScale) const;

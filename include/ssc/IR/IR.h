@@ -251,6 +251,8 @@ struct Op {
 
   Dialect dialect() const { return dialectOf(Kind); }
   bool isComm() const { return dialect() == Dialect::Comm; }
+  /// Every field equal (sweeps find identical layers this way).
+  bool operator==(const Op &) const = default;
 };
 
 /// Options the passes read.
