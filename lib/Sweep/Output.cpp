@@ -1,0 +1,231 @@
+//===- Output.cpp - Rows of a sweep: CSV and JSON -------------------------===//
+
+#include "ssc/Sweep/Output.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <iterator>
+
+using namespace ssc;
+using namespace ssc::sweep;
+
+enum class RowWriter::Col : uint8_t {
+  Model,
+  Gpu,
+  Gpus,
+  TP,
+  PP,
+  DP,
+  EP,
+  SP,
+  ETP,
+  MicroBatches,
+  Overlap,
+  RedundantExperts,
+  WeightDType,
+  KvDType,
+  DispatchDType,
+  CombineDType,
+  Layers,
+  Experts,
+  TopK,
+  KvHeads,
+  Param,
+  Batch,
+  Isl,
+  Osl,
+  Prefix,
+  KvLen,
+  TtftMs,
+  PrefillTokensPerSecPerGpu,
+  TpotMs,
+  TpotIfHiddenMs,
+  TokensPerSecPerUser,
+  DecodeTokensPerSecPerGpu,
+  MaxBatch,
+  UsedBytes,
+  Fits,
+  Status,
+  Reason,
+};
+
+RowWriter::RowWriter(const SweepContext &Ctx, Format F, bool WithStatus)
+    : Ctx(Ctx), F(F) {
+  auto Add = [&](Col C, std::string Name, size_t Param = 0) {
+    Cols.push_back(C);
+    Names.push_back(std::move(Name));
+    ParamIndex.push_back(Param);
+  };
+  const SweepSpec &S = *Ctx.Spec;
+  Add(Col::Model, "model");
+  Add(Col::Gpu, "gpu");
+  for (auto [C, N] : {std::pair{Col::Gpus, "gpus"}, {Col::TP, "tp"}, {Col::PP, "pp"},
+                      {Col::DP, "dp"}, {Col::EP, "ep"}, {Col::SP, "sp"}})
+    Add(C, N);
+  // Axes that most sweeps leave alone get a column when swept.
+  for (auto [C, A] : {std::pair{Col::ETP, Axis::ETP},
+                      {Col::MicroBatches, Axis::MicroBatches},
+                      {Col::Overlap, Axis::Overlap},
+                      {Col::RedundantExperts, Axis::RedundantExperts},
+                      {Col::WeightDType, Axis::WeightDType},
+                      {Col::KvDType, Axis::KvDType},
+                      {Col::DispatchDType, Axis::DispatchDType},
+                      {Col::CombineDType, Axis::CombineDType},
+                      {Col::Layers, Axis::Layers},
+                      {Col::Experts, Axis::Experts},
+                      {Col::TopK, Axis::TopK},
+                      {Col::KvHeads, Axis::KvHeads}})
+    if (S.anyGiven(A))
+      Add(C, axisKey(A).str());
+  for (size_t I = 0; I < Ctx.ParamNames.size(); ++I)
+    Add(Col::Param, Ctx.ParamNames[I], I);
+  for (auto [C, N] : {std::pair{Col::Batch, "batch"}, {Col::Isl, "isl"}, {Col::Osl, "osl"},
+                      {Col::Prefix, "prefix"}, {Col::KvLen, "kv_len"}})
+    Add(C, N);
+  // The report's names (summary view, JSON).
+  if (Ctx.hasPrefill()) {
+    Add(Col::TtftMs, "ttft_ms");
+    Add(Col::PrefillTokensPerSecPerGpu, "prefill_tokens_per_s_per_gpu");
+  }
+  if (Ctx.hasDecode()) {
+    Add(Col::TpotMs, "tpot_ms");
+    Add(Col::TpotIfHiddenMs, "tpot_if_comm_hidden_ms");
+    Add(Col::TokensPerSecPerUser, "tokens_per_s_per_user");
+    Add(Col::DecodeTokensPerSecPerGpu, "decode_tokens_per_s_per_gpu");
+  }
+  Add(Col::MaxBatch, "max_batch");
+  Add(Col::UsedBytes, "used_bytes");
+  Add(Col::Fits, "fits");
+  if (WithStatus) {
+    Add(Col::Status, "status");
+    Add(Col::Reason, "reason");
+  }
+}
+
+void RowWriter::header(std::string &Out) const {
+  if (F != Format::CSV)
+    return;
+  for (size_t I = 0; I < Names.size(); ++I) {
+    if (I)
+      Out += ',';
+    Out += Names[I];
+  }
+  Out += '\n';
+}
+
+namespace {
+
+void csvString(std::string &Out, llvm::StringRef S) {
+  if (S.find_first_of(",\"\n\r") == llvm::StringRef::npos) {
+    Out.append(S.data(), S.size());
+    return;
+  }
+  Out += '"';
+  for (char C : S) {
+    if (C == '"')
+      Out += '"';
+    Out += C;
+  }
+  Out += '"';
+}
+
+void jsonString(std::string &Out, llvm::StringRef S) {
+  Out += '"';
+  for (unsigned char C : S) {
+    if (C == '"' || C == '\\') {
+      Out += '\\';
+      Out += static_cast<char>(C);
+    } else if (C < 0x20) {
+      fmt::format_to(std::back_inserter(Out), "\\u{:04x}", C);
+    } else {
+      Out += static_cast<char>(C);
+    }
+  }
+  Out += '"';
+}
+
+} // namespace
+
+void RowWriter::row(const PointResult &R, std::string &Out) const {
+  bool JSON = F == Format::JSON;
+  auto It = std::back_inserter(Out);
+  if (JSON)
+    Out += '{';
+  for (size_t I = 0; I < Cols.size(); ++I) {
+    if (I)
+      Out += ',';
+    if (JSON) {
+      Out += '"';
+      Out += Names[I];
+      Out += "\":";
+    }
+    auto Null = [&]() {
+      if (JSON)
+        Out += "null";
+    };
+    auto Str = [&](llvm::StringRef S) { JSON ? jsonString(Out, S) : csvString(Out, S); };
+    auto Int = [&](int64_t V) { fmt::format_to(It, "{}", V); };
+    // Plan degrees are 0 where they could not be derived.
+    auto Degree = [&](int64_t V) { V > 0 ? Int(V) : Null(); };
+    auto Num = [&](double V, bool Have) {
+      if (!Have || !std::isfinite(V))
+        Null();
+      else
+        fmt::format_to(It, "{}", V);
+    };
+    bool Costed = R.HasMetrics;
+    switch (Cols[I]) {
+    case Col::Model: Str(Ctx.Model->Name); break;
+    case Col::Gpu: Str(R.Gpu ? llvm::StringRef(R.Gpu->Name) : ""); break;
+    case Col::Gpus: Degree(R.Gpus); break;
+    case Col::TP: Degree(R.TP); break;
+    case Col::PP: Degree(R.PP); break;
+    case Col::DP: Degree(R.DP); break;
+    case Col::EP: Degree(R.EP); break;
+    case Col::SP: Degree(R.SP); break;
+    case Col::ETP: Degree(R.ETP); break;
+    case Col::MicroBatches: Degree(R.MicroBatches); break;
+    case Col::Overlap: Str(overlapName(R.Overlap)); break;
+    case Col::RedundantExperts: Int(R.RedundantExperts); break;
+    case Col::WeightDType: Str(dtypeName(R.WeightType)); break;
+    case Col::KvDType: Str(dtypeName(R.KvType)); break;
+    case Col::DispatchDType: Str(dtypeName(R.DispatchType)); break;
+    case Col::CombineDType: Str(dtypeName(R.CombineType)); break;
+    case Col::Layers: Degree(R.Layers); break;
+    case Col::Experts: Degree(R.Experts); break;
+    case Col::TopK: Degree(R.TopK); break;
+    case Col::KvHeads: Degree(R.KvHeads); break;
+    case Col::Param: Num(R.Params[ParamIndex[I]], true); break;
+    case Col::Batch: Int(R.Batch); break;
+    case Col::Isl: Int(R.Isl); break;
+    case Col::Osl: Int(R.Osl); break;
+    case Col::Prefix: Int(R.Prefix); break;
+    case Col::KvLen: Int(R.KvLen); break;
+    case Col::TtftMs: Num(R.M.TtftMs, Costed); break;
+    case Col::PrefillTokensPerSecPerGpu: Num(R.M.PrefillTokensPerSecPerGpu, Costed); break;
+    case Col::TpotMs: Num(R.M.TpotMs, Costed); break;
+    case Col::TpotIfHiddenMs: Num(R.M.TpotIfHiddenMs, Costed); break;
+    case Col::TokensPerSecPerUser: Num(R.M.TokensPerSecPerUser, Costed); break;
+    case Col::DecodeTokensPerSecPerGpu: Num(R.M.DecodeTokensPerSecPerGpu, Costed); break;
+    // Memory is known for every point that got as far as costing.
+    case Col::MaxBatch:
+      Num(R.M.MaxBatch, Costed || R.S == Status::DoesNotFit);
+      break;
+    case Col::UsedBytes:
+      Num(R.M.UsedBytes, Costed || R.S == Status::DoesNotFit);
+      break;
+    case Col::Fits:
+      if (!Costed && R.S != Status::DoesNotFit)
+        Null();
+      else if (JSON)
+        Out += R.M.Fits ? "true" : "false";
+      else
+        Out += R.M.Fits ? '1' : '0';
+      break;
+    case Col::Status: Str(statusName(R.S)); break;
+    case Col::Reason: Str(R.Reason); break;
+    }
+  }
+  Out += JSON ? "}\n" : "\n";
+}
