@@ -5,6 +5,7 @@
 //
 //   ssc import-hf config.json        ImportHFCommand.cpp
 //   ssc validate measurements.csv    ValidateCommand.cpp
+//   ssc sweep model.arch --gpu ...   SweepCommand.cpp
 //
 // A subcommand file defines `llvm::cl::SubCommand <Name>Cmd` and
 // `int run<Name>()`, and registers itself in the table in ssc.cpp.
@@ -35,10 +36,23 @@ struct Subcommand {
   int (*Run)();
 };
 
+/// The model named \p Name, or with an empty \p Name the input's only model
+/// (or the only one it imports); null, with an error where one is due, when
+/// there is none or several.
+const ModelSpec *selectModel(const Program &P, llvm::StringRef Name,
+                             DiagnosticEngine &Diags);
+
+/// The plan \p Spec names (a .json or .arch file, or a plan of the input),
+/// or with an empty \p Spec the input's only plan, or none.
+bool selectPlan(const Program &P, llvm::StringRef Spec, DiagnosticEngine &Diags,
+                std::optional<PlanSpec> &Out);
+
 extern llvm::cl::SubCommand ImportHFCmd; // ImportHFCommand.cpp
 int runImportHF();
 extern llvm::cl::SubCommand ValidateCmd; // ValidateCommand.cpp
 int runValidate();
+extern llvm::cl::SubCommand SweepCmd; // SweepCommand.cpp
+int runSweep();
 
 } // namespace ssc::driver
 

@@ -130,18 +130,19 @@ void ssc::driver::configureDiagnostics(DiagnosticEngine &Diags) {
 static const driver::Subcommand Subcommands[] = {
     {&driver::ImportHFCmd, driver::runImportHF},
     {&driver::ValidateCmd, driver::runValidate},
+    {&driver::SweepCmd, driver::runSweep},
     {nullptr, nullptr},
 };
 
-/// The plan named by --plan, or the input's only plan, or none.
-static bool selectPlan(const Program &P, DiagnosticEngine &Diags,
-                       std::optional<PlanSpec> &Out) {
-  if (PlanOpt.empty()) {
+/// The plan \p Spec names (a .json or .arch file, or a plan of the input),
+/// or with none the input's only plan, or none.
+bool driver::selectPlan(const Program &P, StringRef Spec, DiagnosticEngine &Diags,
+                        std::optional<PlanSpec> &Out) {
+  if (Spec.empty()) {
     if (P.InputPlans.size() == 1)
       Out = *P.InputPlans.front();
     return true;
   }
-  StringRef Spec = PlanOpt;
   if (Spec.ends_with(".json")) {
     Out = loadPlanJSON(Spec, Diags);
     return Out.has_value();
@@ -168,11 +169,12 @@ static bool selectPlan(const Program &P, DiagnosticEngine &Diags,
   return false;
 }
 
-static const ModelSpec *selectModel(const Program &P, DiagnosticEngine &Diags) {
-  if (!ModelName.empty()) {
-    if (const ModelSpec *M = P.findModel(ModelName))
+const ModelSpec *driver::selectModel(const Program &P, StringRef Name,
+                                     DiagnosticEngine &Diags) {
+  if (!Name.empty()) {
+    if (const ModelSpec *M = P.findModel(Name))
       return M;
-    Diags.error("no model named '" + ModelName + "' in the input");
+    Diags.error("no model named '" + Name + "' in the input");
     return nullptr;
   }
   if (P.InputModels.empty()) {
@@ -265,9 +267,9 @@ int main(int argc, char **argv) {
   if (!P)
     return 1;
 
-  const ModelSpec *M = selectModel(*P, Diags);
+  const ModelSpec *M = driver::selectModel(*P, ModelName, Diags);
   std::optional<PlanSpec> Plan;
-  if (Diags.hasErrors() || !selectPlan(*P, Diags, Plan))
+  if (Diags.hasErrors() || !driver::selectPlan(*P, PlanOpt, Diags, Plan))
     return 1;
   std::optional<Target> T;
   if (!TargetName.empty()) {

@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Checks that `ssc sweep` rows equal `ssc --emit=report` for the same point.
+
+  match-report.py SSC MODEL [--sample N] [--default-plan] [--report-model M2]
+                  -- SWEEP_ARGS...
+
+Runs `SSC sweep MODEL --keep-invalid SWEEP_ARGS...`, then for up to N rows
+spread over the sweep (every costed row: ok, does-not-fit) runs the report
+with the row's target, plan, workload, dtypes and profile parameters, and
+compares every metric the row has, exactly. --report-model costs another
+file in the report (the model as the sweep's hyperparameter axes change it). The plan is the row's degrees as
+a JSON plan, or with --default-plan no plan at all (ssc's default). Prints
+"matched K rows" or the first difference, and exits non-zero on one.
+"""
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+PLAN_COLS = ["tp", "pp", "dp", "ep", "sp", "etp", "micro_batches", "overlap",
+             "redundant_experts"]
+DTYPE_FLAGS = {"weight_dtype": "--weight-dtype", "kv_dtype": "--kv-dtype",
+               "dispatch_dtype": "--dispatch-dtype", "combine_dtype": "--combine-dtype"}
+WORKLOAD = ["batch", "isl", "osl", "prefix", "kv_len"]
+METRICS = ["ttft_ms", "prefill_tokens_per_s_per_gpu", "tpot_ms", "tpot_if_comm_hidden_ms",
+           "tokens_per_s_per_user", "decode_tokens_per_s_per_gpu", "max_batch"]
+OTHER = {"model", "gpu", "gpus", "used_bytes", "fits", "status", "reason", "layers",
+         "experts", "top_k", "kv_heads"}
+
+
+def main():
+    args = sys.argv[1:]
+    sep = args.index("--")
+    opts, sweep_args = args[:sep], args[sep + 1:]
+    ssc, model = opts[0], opts[1]
+    sample = int(opts[opts.index("--sample") + 1]) if "--sample" in opts else 8
+    default_plan = "--default-plan" in opts
+    report_model = opts[opts.index("--report-model") + 1] if "--report-model" in opts \
+        else model
+    passthrough = [a for a in sweep_args if a.split("=")[0] in ("--profile", "--phase")]
+    if "--sweep" in sweep_args:
+        spec = json.load(open(sweep_args[sweep_args.index("--sweep") + 1]))
+        passthrough = [f"--{k}={spec[k]}" for k in ("profile", "phase") if k in spec] + \
+            passthrough
+
+    out = subprocess.run([ssc, "sweep", model, "--keep-invalid"] + sweep_args,
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit("sweep failed:\n" + out.stderr)
+    rows = [r for r in csv.DictReader(io.StringIO(out.stdout))
+            if r["status"] in ("ok", "does-not-fit")]
+    if not rows:
+        sys.exit("the sweep has no costed rows")
+    step = max(1, len(rows) // sample)
+    picked = rows[::step][:sample]
+    for r in picked:
+        cmd = [ssc, report_model, "--emit=report", "--format=json", "--views=summary",
+               "--target", f"{r['gpu']}x{r['gpus']}"] + passthrough
+        cmd += [f"--{k.replace('_', '-')}={r[k]}" for k in WORKLOAD]
+        cmd += [f"{DTYPE_FLAGS[k]}={r[k]}" for k in DTYPE_FLAGS if k in r]
+        params = [k for k in r if k not in OTHER and k not in PLAN_COLS and
+                  k not in DTYPE_FLAGS and k not in WORKLOAD and k not in METRICS]
+        cmd += [f"--profile-set={k}={r[k]}" for k in params]
+        plan_path = None
+        if not default_plan:
+            plan = {"name": "sweep"}
+            for k in PLAN_COLS:
+                if k in r:
+                    plan[k] = r[k] if k == "overlap" else int(r[k])
+            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+                json.dump(plan, f)
+                plan_path = f.name
+            cmd += ["--plan", plan_path]
+        try:
+            rep = subprocess.run(cmd, capture_output=True, text=True)
+        finally:
+            if plan_path:
+                os.unlink(plan_path)
+        if not rep.stdout.strip():
+            sys.exit("report failed: " + " ".join(cmd) + "\n" + rep.stderr)
+        s = json.loads(rep.stdout)["summary"]
+        for k in METRICS:
+            if k not in r or r[k] == "":
+                continue
+            if float(r[k]) != float(s[k]):
+                sys.exit(f"row {r} differs from the report in {k}: {r[k]} != {s[k]}\n"
+                         + " ".join(cmd))
+        if (r["fits"] == "1") != s["fits"]:
+            sys.exit(f"row {r} differs from the report in fits\n" + " ".join(cmd))
+    print(f"matched {len(picked)} rows")
+
+
+if __name__ == "__main__":
+    main()
