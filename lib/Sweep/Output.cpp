@@ -27,6 +27,7 @@ enum class RowWriter::Col : uint8_t {
   KvDType,
   DispatchDType,
   CombineDType,
+  AttnDType,
   Layers,
   Experts,
   TopK,
@@ -72,6 +73,7 @@ RowWriter::RowWriter(const SweepContext &Ctx, Format F, bool WithStatus)
                       {Col::KvDType, Axis::KvDType},
                       {Col::DispatchDType, Axis::DispatchDType},
                       {Col::CombineDType, Axis::CombineDType},
+                      {Col::AttnDType, Axis::AttnDType},
                       {Col::Layers, Axis::Layers},
                       {Col::Experts, Axis::Experts},
                       {Col::TopK, Axis::TopK},
@@ -192,6 +194,7 @@ void RowWriter::row(const PointResult &R, std::string &Out) const {
     case Col::KvDType: Str(dtypeName(R.KvType)); break;
     case Col::DispatchDType: Str(dtypeName(R.DispatchType)); break;
     case Col::CombineDType: Str(dtypeName(R.CombineType)); break;
+    case Col::AttnDType: Str(dtypeName(R.AttnType)); break;
     case Col::Layers: Degree(R.Layers); break;
     case Col::Experts: Degree(R.Experts); break;
     case Col::TopK: Degree(R.TopK); break;

@@ -235,6 +235,7 @@ void PointEvaluator::ensureConfig() {
   C.Prec.KvCache = static_cast<DType>(intValue(Axis::KvDType, int64_t(DType::BF16)));
   C.Prec.Dispatch = static_cast<DType>(intValue(Axis::DispatchDType, int64_t(DType::BF16)));
   C.Prec.Combine = static_cast<DType>(intValue(Axis::CombineDType, int64_t(DType::BF16)));
+  C.Prec.Attention = static_cast<DType>(intValue(Axis::AttnDType, int64_t(DType::BF16)));
 
   // The plan: the base plan, ssc's default plan for the target, or the
   // language's defaults, with the axes' values on top.
@@ -452,6 +453,7 @@ void PointEvaluator::evaluate(PointResult &Out, bool Detailed) {
   Out.KvType = C.Prec.KvCache;
   Out.DispatchType = C.Prec.Dispatch;
   Out.CombineType = C.Prec.Combine;
+  Out.AttnType = C.Prec.Attention;
   if (C.S != Status::Ok) {
     Out.S = C.S;
     Out.Reason = C.Reason;

@@ -41,6 +41,7 @@ constexpr AxisInfo Infos[NumAxes] = {
     {"kv-dtype", "kv_dtype"},
     {"dispatch-dtype", "dispatch_dtype"},
     {"combine-dtype", "combine_dtype"},
+    {"attn-dtype", "attn_dtype"},
     {"isl", "isl"},
     {"osl", "osl"},
     {"kv-len", "kv_len"},
@@ -115,7 +116,8 @@ bool ssc::sweep::parseAxisValues(Axis A, StringRef Text, AxisValues &Out,
   case Axis::WeightDType:
   case Axis::KvDType:
   case Axis::DispatchDType:
-  case Axis::CombineDType: {
+  case Axis::CombineDType:
+  case Axis::AttnDType: {
     std::vector<std::pair<std::string, size_t>> Words;
     if (!parseWordList(Text, Words, Err))
       return false;

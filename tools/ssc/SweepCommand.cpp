@@ -145,6 +145,7 @@ struct AxisFlags {
         "KV-cache dtypes",
         "MoE dispatch dtypes",
         "MoE combine dtypes",
+        "Attention math dtypes: the QK and PV products",
         "Prompt lengths (default 1024)",
         "Output lengths (default 256)",
         "Decode KV lengths: tokens, isl, isl+N, isl-N or default (isl + osl/2)",

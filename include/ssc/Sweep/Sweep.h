@@ -78,7 +78,7 @@ struct PointResult {
   int64_t MicroBatches = 0, RedundantExperts = 0;
   OverlapMode Overlap = OverlapMode::None;
   DType WeightType = DType::BF16, KvType = DType::BF16, DispatchType = DType::BF16,
-        CombineType = DType::BF16;
+        CombineType = DType::BF16, AttnType = DType::BF16;
   // The model as swept (0: not applicable).
   int64_t Layers = 0, Experts = 0, TopK = 0, KvHeads = 0;
   llvm::SmallVector<double, 4> Params; // per SweepContext::ParamNames; NaN: unset

@@ -54,6 +54,7 @@ enum class Axis : uint8_t {
   KvDType,
   DispatchDType,
   CombineDType,
+  AttnDType,
   // The workload.
   Isl,
   Osl,
@@ -61,7 +62,7 @@ enum class Axis : uint8_t {
   Prefix,
   Batch,
 };
-constexpr unsigned NumAxes = 24;
+constexpr unsigned NumAxes = 25;
 constexpr unsigned FirstConfigAxis = static_cast<unsigned>(Axis::Gpu);
 constexpr unsigned FirstWorkloadAxis = static_cast<unsigned>(Axis::Isl);
 

@@ -23,7 +23,7 @@ import tempfile
 PLAN_COLS = ["tp", "pp", "dp", "ep", "sp", "etp", "micro_batches", "overlap",
              "redundant_experts"]
 DTYPE_FLAGS = {"weight_dtype": "--weight-dtype", "kv_dtype": "--kv-dtype",
-               "dispatch_dtype": "--dispatch-dtype", "combine_dtype": "--combine-dtype"}
+               "dispatch_dtype": "--dispatch-dtype", "combine_dtype": "--combine-dtype", "attn_dtype": "--attn-dtype"}
 WORKLOAD = ["batch", "isl", "osl", "prefix", "kv_len"]
 METRICS = ["ttft_ms", "prefill_tokens_per_s_per_gpu", "tpot_ms", "tpot_if_comm_hidden_ms",
            "tokens_per_s_per_user", "decode_tokens_per_s_per_gpu", "max_batch"]
