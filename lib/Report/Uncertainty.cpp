@@ -3,7 +3,8 @@
 #include "ssc/Report/Uncertainty.h"
 
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/Support/FormatVariadic.h"
+
+#include <fmt/format.h>
 
 using namespace ssc;
 using namespace ssc::report;
@@ -67,20 +68,18 @@ Band ssc::report::bandFor(const cost::Profile &Prof, llvm::StringRef Regime,
         addOnce(B.Outside, Gpu.Name + " has no " + dtypeName(O.WeightType).str() +
                                " units (the GEMMs fall back)");
       if (U.MaxK > 0 && (O.In < U.MinK || O.In > U.MaxK))
-        addOnce(B.Outside, llvm::formatv("a GEMM with K={0} (measured: {1} to {2})", O.In,
-                                         U.MinK, U.MaxK)
-                               .str());
+        addOnce(B.Outside, fmt::format("a GEMM with K={} (measured: {} to {})", O.In, U.MinK,
+                                       U.MaxK));
       double T = O.Tokens.eval(M.W);
       if (U.MaxM > 0 && T > U.MaxM)
         addOnce(B.Outside,
-                llvm::formatv("a GEMM with M={0} (measured up to {1})", T, U.MaxM).str());
+                fmt::format("a GEMM with M={:.0f} (measured up to {:.0f})", T, U.MaxM));
     } else if (O.Kind == OpKind::FlashAttention || O.Kind == OpKind::PagedAttention) {
       if (!U.AttnDTypes.empty() && !llvm::is_contained(U.AttnDTypes, O.ActType))
         addOnce(B.Outside, "no measurements of " + dtypeName(O.ActType).str() + " attention");
       if (!U.HeadDims.empty() && !llvm::is_contained(U.HeadDims, O.QkDim))
-        addOnce(B.Outside, llvm::formatv("attention with head_dim {0} (measured: {1})",
-                                         O.QkDim, joinInts(U.HeadDims))
-                               .str());
+        addOnce(B.Outside, fmt::format("attention with head_dim {} (measured: {})", O.QkDim,
+                                       joinInts(U.HeadDims)));
     } else if (O.isComm() && O.Participants > 1 && O.L == ir::Link::ScaleOut &&
                O.Kind != OpKind::AllToAll) {
       addOnce(B.Outside, std::string(ir::opName(O.Kind)) +
