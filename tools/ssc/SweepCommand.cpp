@@ -111,6 +111,9 @@ cl::opt<unsigned> JobsOpt("jobs",
                                    "core)"),
                           cl::init(0), cl::sub(driver::SweepCmd), cl::cat(Cat));
 cl::alias JobsAlias("j", cl::desc("Alias for --jobs"), cl::aliasopt(JobsOpt));
+// `ssc FILE --target h100x16` names one target; a sweep crosses GPU kinds
+// and counts instead. Accepted only to say so.
+cl::opt<std::string> TargetOpt("target", cl::Hidden, cl::sub(driver::SweepCmd), cl::cat(Cat));
 cl::opt<double> ProgressAfter("progress-after",
                               cl::desc("Show progress on stderr once the sweep has run "
                                        "this many seconds (default 1)"),
@@ -297,6 +300,17 @@ int ssc::driver::runSweep() {
   if (InputFile.empty()) {
     Diags.error("no input file; usage: ssc sweep model.arch --gpu h100 [axes...] "
                 "(see docs/sweep.md)");
+    return 1;
+  }
+
+  if (TargetOpt.getNumOccurrences()) {
+    std::string Gpu;
+    int64_t Count = 0;
+    std::string Example = splitTargetName(TargetOpt, Gpu, Count)
+                              ? "--gpu " + Gpu + " --gpus " + std::to_string(Count)
+                              : std::string("--gpu h100 --gpus 8,16");
+    Diags.error("ssc sweep takes GPU kinds and counts as two axes, not --target: write " +
+                Example + " (lists and ranges cross, as in --gpu h100,h200 --gpus 8,16)");
     return 1;
   }
 
