@@ -53,14 +53,7 @@ CostModel::~CostModel() = default;
 CostModel::CostModel(CostModel &&) = default;
 
 static bool gpuNamed(const GpuSpec &G, const std::vector<std::string> &Names) {
-  for (const std::string &N : Names) {
-    if (N == G.Name)
-      return true;
-    for (const std::string &A : G.Aliases)
-      if (A == N)
-        return true;
-  }
-  return false;
+  return llvm::any_of(Names, [&](const std::string &N) { return G.isNamed(N); });
 }
 
 namespace {

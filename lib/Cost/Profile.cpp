@@ -720,18 +720,16 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
                                         "gemm_k",     "gemm_max_m", "head_dims", "note"};
       R.checkKeys(*C, "uncertainty.calibrated", CKeys);
       U.Gpus = R.strings(*C, "gpus", "uncertainty.calibrated");
-      for (const std::string &D : R.strings(*C, "dtypes", "uncertainty.calibrated")) {
-        if (auto T = parseDType(D))
-          U.DTypes.push_back(*T);
-        else
-          R.error("uncertainty.calibrated.dtypes", "unknown dtype '" + D + "'");
-      }
-      for (const std::string &D : R.strings(*C, "attention_dtypes", "uncertainty.calibrated")) {
-        if (auto T = parseDType(D))
-          U.AttnDTypes.push_back(*T);
-        else
-          R.error("uncertainty.calibrated.attention_dtypes", "unknown dtype '" + D + "'");
-      }
+      auto DTypes = [&](StringRef Key, std::vector<DType> &Out) {
+        for (const std::string &D : R.strings(*C, Key, "uncertainty.calibrated")) {
+          if (auto T = parseDType(D))
+            Out.push_back(*T);
+          else
+            R.error(("uncertainty.calibrated." + Key).str(), "unknown dtype '" + D + "'");
+        }
+      };
+      DTypes("dtypes", U.DTypes);
+      DTypes("attention_dtypes", U.AttnDTypes);
       if (const llvm::json::Array *K = C->getArray("gemm_k")) {
         if (K->size() == 2 && (*K)[0].getAsInteger() && (*K)[1].getAsInteger()) {
           U.MinK = *(*K)[0].getAsInteger();

@@ -19,17 +19,6 @@ std::string ssc::report::regimeOf(Phase P, cost::Bound B, bool Offline) {
   }
 }
 
-static bool named(const GpuSpec &G, const std::vector<std::string> &Names) {
-  for (const std::string &N : Names) {
-    if (llvm::StringRef(N).equals_insensitive(G.Name))
-      return true;
-    for (const std::string &A : G.Aliases)
-      if (llvm::StringRef(N).equals_insensitive(A))
-        return true;
-  }
-  return false;
-}
-
 static std::string joinInts(const std::vector<int64_t> &V) {
   std::string S;
   for (int64_t I : V)
@@ -56,7 +45,7 @@ Band ssc::report::bandFor(const cost::Profile &Prof, llvm::StringRef Regime,
   if (U.Gpus.empty())
     return B; // the profile states no calibration coverage
 
-  if (!named(Gpu, U.Gpus))
+  if (llvm::none_of(U.Gpus, [&](const std::string &N) { return Gpu.isNamed(N); }))
     addOnce(B.Outside, "no kernel measurements on " + Gpu.Name);
   for (const ir::Op &O : M.Ops) {
     if (O.dialect() != ir::Dialect::Kernel && O.dialect() != ir::Dialect::Comm)

@@ -12,6 +12,7 @@
 #include "ssc/Support/DType.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/SMLoc.h"
 
 #include <array>
@@ -43,6 +44,10 @@ struct GpuSpec {
 
   double tflops(DType T) const { return Tflops[static_cast<unsigned>(T)]; }
   bool supports(DType T) const { return tflops(T) > 0; }
+  /// Whether \p N is this GPU's name or one of its aliases.
+  bool isNamed(llvm::StringRef N) const {
+    return N == Name || llvm::is_contained(Aliases, N);
+  }
 };
 
 struct Target {
