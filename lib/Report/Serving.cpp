@@ -5,6 +5,7 @@
 #include "llvm/ADT/STLExtras.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace ssc;
 using namespace ssc::report;
@@ -31,6 +32,19 @@ double sumTime(const ir::Module &M, const cost::PhaseCost &C, bool (*Pred)(const
       T += C.Ops[I].TimeMs;
   return T;
 }
+
+/// Time of the compute-bound and of the other kernels among the ops of
+/// \p M that \p Pred selects, times \p Scale, added to \p Compute and
+/// \p Other.
+void tallyBounds(const ir::Module &M, const cost::PhaseCost &C, bool (*Pred)(const ir::Op &),
+                 double Scale, double &Compute, double &Other) {
+  for (size_t I = 0; I < M.Ops.size() && I < C.Ops.size(); ++I)
+    if (Pred(M.Ops[I]) && !M.Ops[I].isComm() && M.Ops[I].dialect() == ir::Dialect::Kernel)
+      (C.Ops[I].B == cost::Bound::Compute ? Compute : Other) += Scale * C.Ops[I].TimeMs;
+}
+
+bool always(const ir::Op &) { return true; }
+bool notPerSequence(const ir::Op &O) { return !perSequence(O); }
 
 void addNotes(std::vector<std::string> &Out, const std::vector<std::string> &In) {
   for (const std::string &S : In)
@@ -82,15 +96,30 @@ OfflineResult ssc::report::evaluateOffline(const ir::Module &Prefill,
   R.Batch = B;
   R.Memory = CD.memory(Decode, B, P.Memory.KvForFullSequence ? Isl + Osl : Isl + Osl / 2);
 
-  // Prompt tokens prefilled per step to replace the B / osl sequences that
-  // finish in it.
+  // Prompt tokens prefilled per step, on average, to replace the B / osl
+  // sequences that finish in it.
   double C = B * Isl / Osl;
   R.PrefillTokensPerStep = C;
+  // The scheduler admits a prompt whole into the step after its slot frees
+  // (TensorRT-LLM's and vLLM's in-flight batching), chunked only where it
+  // does not fit beside the decodes within the token budget. So prefill
+  // comes in lumps of at least one prompt: when fewer than one sequence
+  // finishes per step (c < isl), one step in isl / c prefills a prompt and
+  // the others only decode. Costing every step at the mean mix would
+  // understate the time, since a step's time is a convex function of its
+  // tokens (the weights are read once however few tokens a step has).
+  double Room = P.Serving.MaxTokensPerStep > 0 ? P.Serving.MaxTokensPerStep - B
+                                               : std::numeric_limits<double>::infinity();
+  double Chunk = std::max(C, std::min(Isl, Room));
+  double Share = Chunk > 0 ? std::min(1.0, C / Chunk) : 0;
+  R.PromptTokensPerPrefillStep = Chunk;
+  R.PrefillStepShare = Share;
+
   ir::Workload WD = Decode.W;
   WD.Batch = static_cast<int64_t>(B);
   WD.Context = Opts.Isl + Opts.Osl / 2;
   ir::Workload WMix = WD;
-  WMix.Batch = static_cast<int64_t>(std::llround(B + C));
+  WMix.Batch = static_cast<int64_t>(std::llround(B + Chunk));
   cost::PhaseCost Mix = CD.evaluate(Decode, WMix);
   cost::PhaseCost Dec = CD.evaluate(Decode, WD);
   ir::Workload WP = Prefill.W;
@@ -99,12 +128,28 @@ OfflineResult ssc::report::evaluateOffline(const ir::Module &Prefill,
   WP.Context = 0;
   cost::PhaseCost Pre = CP.evaluate(Prefill, WP);
 
-  double Step = Mix.StepMs - sumTime(Decode, Mix, perSequence) +
-                sumTime(Decode, Dec, perSequence) +
-                (C / Isl) * sumTime(Prefill, Pre, isAttention);
+  // A step that prefills: the decode module at B + chunk tokens, with
+  // attention and the output head at their real shapes (decode attention
+  // and logits for the B sequences, chunk / isl prompts' causal prefill
+  // attention); a step that only decodes: the decode step at B.
+  R.MixedStepMs = Mix.StepMs - sumTime(Decode, Mix, perSequence) +
+                  sumTime(Decode, Dec, perSequence) +
+                  (Chunk / Isl) * sumTime(Prefill, Pre, isAttention);
+  R.DecodeStepMs = Dec.StepMs;
+  double Step = Share * R.MixedStepMs + (1 - Share) * R.DecodeStepMs;
   R.StepMs = Step;
   R.TtftMs = Pre.StepMs;
-  R.Dominant = Mix.Dominant;
+  // What bounds the mean step: its kernels' time by what bounds each, the
+  // attention and head of both kinds of step at their real shapes.
+  double Compute = 0, Other = 0;
+  tallyBounds(Decode, Mix, notPerSequence, Share, Compute, Other);
+  tallyBounds(Decode, Dec, perSequence, Share, Compute, Other);
+  tallyBounds(Prefill, Pre, isAttention, Share * Chunk / Isl, Compute, Other);
+  tallyBounds(Decode, Dec, always, 1 - Share, Compute, Other);
+  double Exposed = Share * Mix.ExposedCommMs + (1 - Share) * Dec.ExposedCommMs;
+  R.Dominant = Exposed >= std::max(Compute, Other) ? cost::Bound::Comm
+               : Compute >= Other                  ? cost::Bound::Compute
+                                                   : cost::Bound::Memory;
   R.Uncertainty = bandFor(P, regimeOf(Phase::Decode, R.Dominant, /*Offline=*/true), Decode, Gpu);
   if (Step > 0) {
     R.OutputTokensPerSecPerUser = 1000.0 / Step;

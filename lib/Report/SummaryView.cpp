@@ -6,6 +6,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <fmt/format.h>
 
@@ -78,8 +79,16 @@ public:
          << thousands(F.OutputTokensPerSecPerGpu) << " per GPU), "
          << thousands(F.Batch) << " sequences in flight per replica (limit: "
          << F.BatchLimit << "), " << thousands(F.PrefillTokensPerStep)
-         << " prompt tokens prefilled per step, step " << formatMillis(F.StepMs) << ", "
-         << boundName(F.Dominant) << "-bound" << bandText(F.Uncertainty) << "\n";
+         << " prompt tokens prefilled per step";
+      if (F.PrefillStepShare < 0.995)
+        OS << " (" << thousands(F.PromptTokensPerPrefillStep) << " at a time, in "
+           << llvm::formatv("{0:f0}", std::max(1.0, 100 * F.PrefillStepShare)).str()
+           << "% of the steps)";
+      OS << ", step " << formatMillis(F.StepMs);
+      if (F.PrefillStepShare < 0.995)
+        OS << " on average (" << formatMillis(F.DecodeStepMs) << " decoding only, "
+           << formatMillis(F.MixedStepMs) << " with a prompt)";
+      OS << ", " << boundName(F.Dominant) << "-bound" << bandText(F.Uncertainty) << "\n";
     }
     if (R.Prefill)
       OS << "  prefill    TTFT " << formatMillis(R.TtftMs) << ", "
@@ -146,7 +155,11 @@ public:
           {"batch", F.Batch},
           {"batch_limit", F.BatchLimit},
           {"prefill_tokens_per_step", F.PrefillTokensPerStep},
+          {"prompt_tokens_per_prefill_step", F.PromptTokensPerPrefillStep},
+          {"prefill_step_share", F.PrefillStepShare},
           {"step_ms", F.StepMs},
+          {"decode_step_ms", F.DecodeStepMs},
+          {"prefill_step_ms", F.MixedStepMs},
           {"bound", boundName(F.Dominant)},
           {"uncertainty", bandJSON(F.Uncertainty)}};
     }

@@ -11,7 +11,8 @@ COMMAND runs in REPO with a shell (`ssc` at the start of it, or after a
 `--ssc `, is replaced by --ssc); its standard output must equal the block's
 text exactly. Numbers in the docs thus come from commands in the repository
 and cannot drift from them. Exits 1 listing each stale block by its line,
-with a diff.
+with a diff. With --update, rewrites the stale blocks with what the
+commands print now (the prose around them is still for a person to update).
 """
 import argparse
 import difflib
@@ -43,10 +44,13 @@ def main():
     ap.add_argument("doc")
     ap.add_argument("--repo", required=True)
     ap.add_argument("--ssc", default="ssc")
+    ap.add_argument("--update", action="store_true",
+                    help="rewrite stale blocks in place")
     a = ap.parse_args()
     with open(a.doc) as f:
         lines = f.readlines()
     checked = failed = 0
+    updates = {}  # line of the marker -> new block text
     for line, cmd, want in quoted(lines):
         checked += 1
         if want is None:
@@ -63,7 +67,27 @@ def main():
                 want.splitlines(True), p.stdout.splitlines(True), "doc", "now"))
             if p.stderr:
                 print(p.stderr.rstrip())
+            if p.returncode == 0:
+                updates[line] = p.stdout
     print("%d quoted outputs checked, %d stale" % (checked, failed))
+    if a.update and updates:
+        out = []
+        i = 0
+        while i < len(lines):
+            out.append(lines[i])
+            if i + 1 in updates:
+                out.append(lines[i + 1])  # the opening fence
+                j = i + 2
+                while j < len(lines) and not lines[j].startswith("```"):
+                    j += 1
+                out.append(updates[i + 1])
+                i = j
+                continue
+            i += 1
+        with open(a.doc, "w") as f:
+            f.writelines(out)
+        print("%d blocks updated" % len(updates))
+        sys.exit(1 if failed > len(updates) else 0)
     sys.exit(1 if failed else 0)
 
 

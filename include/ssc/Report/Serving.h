@@ -6,13 +6,18 @@
 // SGLang serve it: continuous batching keeps B sequences in flight (as many
 // as memory allows with each one's whole KV reserved, up to the profile's
 // scheduler limits: sequences in flight, tokens per step), and every step
-// decodes one token of each while prefilling, in chunks, the prompts of the
-// sequences that replace the finished ones: B * isl / osl prompt tokens per
-// step on average. One such mixed step is costed as the decode module at
-// B + c tokens (GEMMs, norms, collectives see every token of the step), with
-// attention and the output head replaced by their real shapes: decode
-// attention of B sequences at the mean KV length isl + osl/2, and c/isl
-// prompts' worth of causal prefill attention.
+// decodes one token of each while the prompts of the sequences that replace
+// the finished ones are prefilled: B * isl / osl = c prompt tokens per step
+// on average. The scheduler admits prompts whole (chunked only where one
+// does not fit the step's token budget beside the decodes), so when fewer
+// than one sequence finishes per step, one step in isl / c prefills a prompt
+// and the others only decode. A step that prefills is costed as the decode
+// module at B + chunk tokens (GEMMs, norms, collectives see every token of
+// the step), with attention and the output head replaced by their real
+// shapes: decode attention of B sequences at the mean KV length
+// isl + osl/2, and chunk/isl prompts' worth of causal prefill attention; a
+// step that only decodes is the decode step at B. The mean step weighs the
+// two by how often they occur.
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,8 +44,12 @@ struct OfflineResult {
   bool Fits = false;           // at least one sequence fits
   double Batch = 0;            // sequences in flight per replica
   std::string BatchLimit;      // "memory", "max batch" or "tokens per step"
-  double PrefillTokensPerStep = 0;
-  double StepMs = 0;           // one mixed step; the time between tokens
+  double PrefillTokensPerStep = 0;       // on average
+  double PromptTokensPerPrefillStep = 0; // in a step that prefills
+  double PrefillStepShare = 0;           // of the steps, those that prefill
+  double MixedStepMs = 0;  // a step that prefills
+  double DecodeStepMs = 0; // a step that only decodes
+  double StepMs = 0;       // the mean step: the mean time between tokens
   double OutputTokensPerSec = 0;       // all replicas
   double OutputTokensPerSecPerGpu = 0;
   double OutputTokensPerSecPerUser = 0;
