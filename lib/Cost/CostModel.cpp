@@ -46,6 +46,7 @@ struct CostModel::Resolved {
   double BytesScale = 1;
   CommRule::Remote Payload = CommRule::Remote::All;
   std::optional<ir::Link> ForceLink;
+  bool TakesSms = false;
 };
 
 CostModel::CostModel(const Profile &P, const GpuSpec &Gpu) : Prof(P), Gpu(Gpu) {}
@@ -158,6 +159,8 @@ void CostModel::prepare(const ir::Module &M) {
           R.Payload = *CR.Payload;
         if (CR.ForceLink)
           R.ForceLink = CR.ForceLink;
+        if (CR.TakesSms)
+          R.TakesSms = *CR.TakesSms;
       }
       continue;
     }
@@ -424,6 +427,7 @@ OpCost CostModel::costComm(const ir::Module &M, const Op &O, size_t I,
   C.B = Bound::Comm;
   if (R.Free)
     return C;
+  C.TakesSms = R.TakesSms;
   double Bytes = O.Bytes.eval(W) * TokenScale * R.BytesScale;
   double N = static_cast<double>(O.Participants);
   if (O.Kind == OpKind::AllToAll && O.Layer >= 0) {
@@ -534,6 +538,8 @@ void CostModel::addToLayer(LayerCost &LC, const ir::Module &M, const Op &O,
     if (Group >= 0) {
       C.Hidden = true;
       LC.HideCommMs[static_cast<size_t>(Group)] += C.TimeMs;
+      if (C.TakesSms)
+        LC.HideSmCommMs[static_cast<size_t>(Group)] += C.TimeMs;
       return;
     }
   } else {
@@ -552,14 +558,24 @@ double CostModel::finishLayer(LayerCost &LC, const ir::Module &M) const {
     Blocks += B;
   double T = Blocks;
   double Deficit = 0;
+  // While collectives that take SMs run, the compute beside them has the
+  // other SMs: X ms of compute (at full rate) behind C ms of collectives,
+  // s of whose SMs C_s of them take, finish after max(C, X + s * C_s).
+  double SmShare = Gpu.CommSms > 0 && Gpu.Sms > Gpu.CommSms
+                       ? static_cast<double>(Gpu.CommSms) / static_cast<double>(Gpu.Sms)
+                       : 0.0;
+  LC.SmTaxMs = 0;
   for (size_t H = 0; H < NumHides; ++H) {
     double Behind = 0;
     for (Block B : TB.Hides[H].Behind)
       Behind += LC.BlockMs[static_cast<unsigned>(B)];
     LC.HideBalanceMs[H] = LC.HideCommMs[H] - Behind;
-    Deficit += std::max(0.0, LC.HideBalanceMs[H]);
+    double Exposed = std::max(0.0, LC.HideBalanceMs[H]);
+    Deficit += Exposed;
+    if (H < LC.HideSmCommMs.size())
+      LC.SmTaxMs += std::max(0.0, SmShare * LC.HideSmCommMs[H] - Exposed);
   }
-  T += Deficit;
+  T += Deficit + LC.SmTaxMs;
   // Collectives outside hide groups were counted in their blocks.
   double Unhidden = LC.CommMs;
   for (double H : LC.HideCommMs)
@@ -637,6 +653,7 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
   for (LayerCost &LC : PC.Layers) {
     LC.HideBalanceMs.assign(NumHides, 0.0);
     LC.HideCommMs.assign(NumHides, 0.0);
+    LC.HideSmCommMs.assign(NumHides, 0.0);
   }
 
   for (size_t I = 0; I < M.Ops.size(); ++I) {
@@ -665,6 +682,7 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
   for (LayerCost &LC : PC.Layers) {
     double Blocks = finishLayer(LC, M);
     PC.ExposedCommMs += LC.ExposedCommMs;
+    PC.SmTaxMs += LC.SmTaxMs;
     PC.StepIfHiddenMs += Blocks;
     PC.StageMs[std::min<size_t>(LC.Stage, PC.StageMs.size() - 1)] += LC.TimeMs;
 

@@ -479,7 +479,8 @@ public:
   CommRule commRule(const llvm::json::Object &O, const std::string &Path) {
     static const StringRef Keys[] = {"match",      "algorithm",   "bandwidth_efficiency",
                                      "latency_us", "bytes_scale", "free",
-                                     "payload",    "link",        "note"};
+                                     "payload",    "link",        "takes_sms",
+                                     "note"};
     checkKeys(O, Path, Keys);
     CommRule R;
     R.When = match(O.getObject("match"), join(Path, "match"), true);
@@ -493,6 +494,7 @@ public:
     R.LatencyUs = number(O, "latency_us", Path, 0, 1e9);
     R.BytesScale = number(O, "bytes_scale", Path, 0, 100);
     R.Free = boolean(O, "free", Path);
+    R.TakesSms = boolean(O, "takes_sms", Path);
     if (auto S = string(O, "payload", Path)) {
       auto P = llvm::StringSwitch<std::optional<CommRule::Remote>>(*S)
                    .Case("all", CommRule::Remote::All)

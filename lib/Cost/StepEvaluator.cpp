@@ -90,6 +90,7 @@ StepCost StepEvaluator::evaluate(const ir::Workload &WIn) const {
     LC = LayerCost();
     LC.HideBalanceMs.assign(NumHides, 0.0);
     LC.HideCommMs.assign(NumHides, 0.0);
+    LC.HideSmCommMs.assign(NumHides, 0.0);
     for (uint32_t I : Ops) {
       OpCost C = CM.costOp(M, I, W, IsSplit);
       CM.addToLayer(LC, M, M.Ops[I], C);

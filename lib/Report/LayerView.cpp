@@ -109,6 +109,7 @@ public:
             {"compute_ms", L.ComputeMs},
             {"comm_ms", L.CommMs},
             {"exposed_comm_ms", L.ExposedCommMs},
+            {"comm_sm_tax_ms", L.SmTaxMs},
             {"blocks_ms", std::move(Blocks)},
             {"hide", std::move(Hides)},
             {"bound", boundName(L.Dominant)}});

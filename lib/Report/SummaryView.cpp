@@ -56,6 +56,14 @@ llvm::json::Value bandJSON(const Band &B) {
       {"regime", B.Regime}, {"band_pct", B.Pct}, {"outside_calibration", std::move(Outside)}};
 }
 
+/// Under two-batch overlap, the compute slowed by the SMs the overlapped
+/// collectives occupy.
+void printSmTax(const cost::PhaseCost &C, llvm::raw_ostream &OS) {
+  if (C.SmTaxMs > 0)
+    OS << "             overlapped compute slowed " << formatMillis(C.SmTaxMs)
+       << " by the SMs collectives take\n";
+}
+
 class SummaryView : public View {
 public:
   llvm::StringRef name() const override { return "summary"; }
@@ -90,10 +98,12 @@ public:
            << formatMillis(F.MixedStepMs) << " with a prompt)";
       OS << ", " << boundName(F.Dominant) << "-bound" << bandText(F.Uncertainty) << "\n";
     }
-    if (R.Prefill)
+    if (R.Prefill) {
       OS << "  prefill    TTFT " << formatMillis(R.TtftMs) << ", "
          << thousands(R.PrefillTokensPerSecPerGpu) << " input tokens/s per GPU, "
          << boundName(R.PrefillCost.Dominant) << "-bound" << bandText(R.PrefillBand) << "\n";
+      printSmTax(R.PrefillCost, OS);
+    }
     if (R.Decode) {
       OS << "  decode     TPOT " << formatMillis(R.TpotMs) << ", "
          << (R.TokensPerSecPerUser >= 1000 ? thousands(R.TokensPerSecPerUser)
@@ -104,6 +114,7 @@ public:
       if (R.DecodeCost.ExposedCommMs > 0)
         OS << "             exposed communication " << formatMillis(R.DecodeCost.ExposedCommMs)
            << " of the step\n";
+      printSmTax(R.DecodeCost, OS);
     }
     const cost::MemoryUse &M = R.Memory;
     OS << "  memory     " << (R.Fits ? "fits" : "DOES NOT FIT") << ": "

@@ -37,6 +37,7 @@ struct OpCost {
   Block Blk = Block::Other;
   DType Rate = DType::BF16; // the unit the FLOPs ran on
   bool Hidden = false;      // communication hidden by two-batch overlap
+  bool TakesSms = false;    // a collective whose kernels occupy comm SMs
 };
 
 struct LayerCost {
@@ -53,6 +54,11 @@ struct LayerCost {
   /// behind (negative when fully hidden).
   std::vector<double> HideBalanceMs;
   std::vector<double> HideCommMs;
+  /// Per hide group: its collectives that occupy comm SMs.
+  std::vector<double> HideSmCommMs;
+  /// Compute slowed by the SMs overlapped collectives take (two-batch
+  /// overlap), beyond the exposed communication.
+  double SmTaxMs = 0;
   Bound Dominant = Bound::None;
 };
 
@@ -64,6 +70,7 @@ struct PhaseCost {
   /// The same if the two-batch hide groups' communication were free.
   double StepIfHiddenMs = 0;
   double ComputeMs = 0, CommMs = 0, ExposedCommMs = 0;
+  double SmTaxMs = 0; // the layers' SmTaxMs
   double BubbleMs = 0;
   std::vector<double> StageMs;
   std::vector<OpCost> Ops; // parallel to the module's ops

@@ -143,6 +143,10 @@ struct CommRule {
   std::optional<Remote> Payload;
   /// Force the link a collective is costed on.
   std::optional<ir::Link> ForceLink;
+  /// The collective's kernels occupy the GPU's `comm_sms` (catalog) while
+  /// they run (DeepEP's normal kernels, NCCL): compute that two-batch
+  /// overlap runs beside it gets the other SMs.
+  std::optional<bool> TakesSms;
 };
 
 /// Two-micro-batch overlap (plan `overlap = tbo`): blocks run once per
