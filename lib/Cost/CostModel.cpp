@@ -235,7 +235,7 @@ double CostModel::tflops(DType T, Phase P, DType *Used) const {
   }
   if (Used)
     *Used = X;
-  double R = Gpu.tflops(X) * Prof.Discount;
+  double R = Gpu.tflops(X) * Prof.Discount * Prof.SustainedClock;
   if (Gpu.CommSms > 0 && Gpu.Sms > 0 &&
       llvm::is_contained(Prof.CommSmPhases, P))
     R *= static_cast<double>(Gpu.Sms - Gpu.CommSms) / static_cast<double>(Gpu.Sms);

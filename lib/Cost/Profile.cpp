@@ -612,7 +612,7 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
                                    "discount", "comm_sms_in", "launch_us", "units",
                                    "comm_overlap", "params", "kernels", "comms",
                                    "two_batch", "memory", "serving", "uncertainty",
-                                   "note"};
+                                   "sustained_clock", "note"};
   R.checkKeys(*O, "", Keys);
 
   Profile P;
@@ -628,6 +628,21 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
     Phase Ph;
     if (R.phase(S, "comm_sms_in", Ph))
       P.CommSmPhases.push_back(Ph);
+  }
+  if (const llvm::json::Object *SC = O->getObject("sustained_clock")) {
+    static const StringRef SKeys[] = {"calibrated_mhz", "sustained_mhz", "note"};
+    R.checkKeys(*SC, "sustained_clock", SKeys);
+    auto Cal = R.number(*SC, "calibrated_mhz", "sustained_clock", 1, 1e5);
+    auto Sus = R.number(*SC, "sustained_mhz", "sustained_clock", 1, 1e5);
+    if (!Cal || !Sus)
+      R.error("sustained_clock", "'sustained_clock' needs 'calibrated_mhz' and 'sustained_mhz'");
+    else if (*Sus > *Cal)
+      R.error("sustained_clock.sustained_mhz",
+              "'sustained_mhz' cannot exceed 'calibrated_mhz'");
+    else
+      P.SustainedClock = *Sus / *Cal;
+  } else if (O->get("sustained_clock")) {
+    R.error("sustained_clock", "'sustained_clock' must be an object");
   }
   P.LaunchUs = R.number(*O, "launch_us", "", 0, 1e6).value_or(0);
   P.CommOverlap = R.number(*O, "comm_overlap", "", 0, 1).value_or(0);

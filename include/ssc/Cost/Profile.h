@@ -212,6 +212,10 @@ struct Profile {
   std::string Description;
   std::string GpuTable; // GPUs to use instead of the catalog's (data path)
   double Discount = 1.0; // multiplies every GPU rate
+  /// FLOP rates in serving as a fraction of the rates the kernel
+  /// calibration measured: the tensor clock a GPU sustains under a serving
+  /// load over the clock of the calibration's short bursts.
+  double SustainedClock = 1.0;
   std::vector<Phase> CommSmPhases; // FLOP rates exclude comm SMs in these
   double LaunchUs = 0;             // added to every kernel
   double WeightBytesPerMs = 1e6;   // bytes per (GB/s x ms) for weights/acts
