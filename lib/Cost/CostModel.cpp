@@ -572,8 +572,7 @@ double CostModel::finishLayer(LayerCost &LC, const ir::Module &M) const {
     LC.HideBalanceMs[H] = LC.HideCommMs[H] - Behind;
     double Exposed = std::max(0.0, LC.HideBalanceMs[H]);
     Deficit += Exposed;
-    if (H < LC.HideSmCommMs.size())
-      LC.SmTaxMs += std::max(0.0, SmShare * LC.HideSmCommMs[H] - Exposed);
+    LC.SmTaxMs += std::max(0.0, SmShare * LC.HideSmCommMs[H] - Exposed);
   }
   T += Deficit + LC.SmTaxMs;
   // Collectives outside hide groups were counted in their blocks.
@@ -651,9 +650,7 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
 
   size_t NumHides = Plan.Overlap == OverlapMode::TwoBatch ? twoBatch(M).Hides.size() : 0;
   for (LayerCost &LC : PC.Layers) {
-    LC.HideBalanceMs.assign(NumHides, 0.0);
-    LC.HideCommMs.assign(NumHides, 0.0);
-    LC.HideSmCommMs.assign(NumHides, 0.0);
+    LC.resetHides(NumHides);
   }
 
   for (size_t I = 0; I < M.Ops.size(); ++I) {
@@ -694,9 +691,7 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
       else
         MemoryBound += PC.Ops[I].TimeMs;
     }
-    LC.Dominant = LC.ExposedCommMs >= std::max(ComputeBound, MemoryBound) ? Bound::Comm
-                  : ComputeBound >= MemoryBound                          ? Bound::Compute
-                                                                          : Bound::Memory;
+    LC.Dominant = dominantBound(ComputeBound, MemoryBound, LC.ExposedCommMs);
   }
   PC.StepIfHiddenMs += PC.OutsideLayersMs;
   finishStep(PC.StageMs, Micro, PC.StepMs, PC.StepIfHiddenMs, PC.BubbleMs);
@@ -709,9 +704,7 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
       else
         MemoryBound += PC.Ops[I].TimeMs;
     }
-  PC.Dominant = PC.ExposedCommMs >= std::max(ComputeBound, MemoryBound) ? Bound::Comm
-                : ComputeBound >= MemoryBound                          ? Bound::Compute
-                                                                        : Bound::Memory;
+  PC.Dominant = dominantBound(ComputeBound, MemoryBound, PC.ExposedCommMs);
   PC.Notes.assign(Notes.begin(), Notes.end());
   return PC;
 }

@@ -88,9 +88,7 @@ StepCost StepEvaluator::evaluate(const ir::Workload &WIn) const {
   LayerCost LC;
   for (const std::vector<uint32_t> &Ops : Groups) {
     LC = LayerCost();
-    LC.HideBalanceMs.assign(NumHides, 0.0);
-    LC.HideCommMs.assign(NumHides, 0.0);
-    LC.HideSmCommMs.assign(NumHides, 0.0);
+    LC.resetHides(NumHides);
     for (uint32_t I : Ops) {
       OpCost C = CM.costOp(M, I, W, IsSplit);
       CM.addToLayer(LC, M, M.Ops[I], C);

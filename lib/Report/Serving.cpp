@@ -147,9 +147,7 @@ OfflineResult ssc::report::evaluateOffline(const ir::Module &Prefill,
   tallyBounds(Prefill, Pre, isAttention, Share * Chunk / Isl, Compute, Other);
   tallyBounds(Decode, Dec, always, 1 - Share, Compute, Other);
   double Exposed = Share * Mix.ExposedCommMs + (1 - Share) * Dec.ExposedCommMs;
-  R.Dominant = Exposed >= std::max(Compute, Other) ? cost::Bound::Comm
-               : Compute >= Other                  ? cost::Bound::Compute
-                                                   : cost::Bound::Memory;
+  R.Dominant = cost::dominantBound(Compute, Other, Exposed);
   R.Uncertainty = bandFor(P, regimeOf(Phase::Decode, R.Dominant, /*Offline=*/true), Decode, Gpu);
   if (Step > 0) {
     R.OutputTokensPerSecPerUser = 1000.0 / Step;

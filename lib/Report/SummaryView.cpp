@@ -88,12 +88,14 @@ public:
          << thousands(F.Batch) << " sequences in flight per replica (limit: "
          << F.BatchLimit << "), " << thousands(F.PrefillTokensPerStep)
          << " prompt tokens prefilled per step";
-      if (F.PrefillStepShare < 0.995)
+      // Only some steps prefill: say how often, and both kinds of step.
+      bool Lumped = F.PrefillStepShare < 0.995;
+      if (Lumped)
         OS << " (" << thousands(F.PromptTokensPerPrefillStep) << " at a time, in "
            << llvm::formatv("{0:f0}", std::max(1.0, 100 * F.PrefillStepShare)).str()
            << "% of the steps)";
       OS << ", step " << formatMillis(F.StepMs);
-      if (F.PrefillStepShare < 0.995)
+      if (Lumped)
         OS << " on average (" << formatMillis(F.DecodeStepMs) << " decoding only, "
            << formatMillis(F.MixedStepMs) << " with a prompt)";
       OS << ", " << boundName(F.Dominant) << "-bound" << bandText(F.Uncertainty) << "\n";

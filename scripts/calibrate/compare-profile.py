@@ -33,7 +33,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -204,12 +203,6 @@ def main():
     with open(path) as f:
         prof = json.load(f)
     clock = prof.pop("sustained_clock", None)
-    profile = args.profile
-    if clock:
-        tmp = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
-        json.dump(prof, tmp)
-        tmp.close()
-        profile = tmp.name
 
     env = json.load(open(os.path.join(os.path.dirname(args.data), "env.json")))
     gpu = GPU_OF.get(env["gpu"])
@@ -221,11 +214,15 @@ def main():
     queries = {}
     for _, q, _, _ in work:
         queries.setdefault(q.key, q)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        results = dict(zip(queries, pool.map(lambda q: q.run(args.ssc, profile),
-                                             queries.values())))
-    if clock:
-        os.unlink(profile)
+    with tempfile.TemporaryDirectory() as tmp:
+        profile = args.profile
+        if clock:
+            profile = os.path.join(tmp, os.path.basename(path))
+            with open(profile, "w") as f:
+                json.dump(prof, f)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            results = dict(zip(queries, pool.map(lambda q: q.run(args.ssc, profile),
+                                                 queries.values())))
     by_sec = collections.defaultdict(list)
     for r, q, name, moe in work:
         pred, shape = pick(results[q.key], name, moe)

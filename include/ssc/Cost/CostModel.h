@@ -14,6 +14,7 @@
 #include "ssc/Cost/Profile.h"
 #include "ssc/IR/IR.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -60,7 +61,22 @@ struct LayerCost {
   /// overlap), beyond the exposed communication.
   double SmTaxMs = 0;
   Bound Dominant = Bound::None;
+  /// Sizes the per-hide-group sums for \p N groups, all zero.
+  void resetHides(size_t N) {
+    HideBalanceMs.assign(N, 0.0);
+    HideCommMs.assign(N, 0.0);
+    HideSmCommMs.assign(N, 0.0);
+  }
 };
+
+/// What bounds a span of work: its exposed communication when that is the
+/// largest part, else the larger of its compute-bound and its other
+/// (memory- or overhead-bound) kernel time.
+inline Bound dominantBound(double ComputeBoundMs, double OtherMs, double ExposedCommMs) {
+  return ExposedCommMs >= std::max(ComputeBoundMs, OtherMs) ? Bound::Comm
+         : ComputeBoundMs >= OtherMs                        ? Bound::Compute
+                                                            : Bound::Memory;
+}
 
 struct PhaseCost {
   Phase P = Phase::Decode;
