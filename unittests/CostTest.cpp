@@ -154,6 +154,10 @@ TEST(CostModel, RemoteDomainsPerToken) {
   Moe.Groups = 8;
   Moe.GroupTopK = 4;
   EXPECT_NEAR(remoteDomainsPerToken(Moe, 32, 8), 3 * (1 - 15.0 / 70.0), 1e-12);
+  // One GPU per domain (the gpu_dedup payload): EP8 puts one group on each
+  // GPU, so a token reaches its 4 groups' GPUs, its own with probability
+  // 1/2: 7 x (1 - C(7, 4) / C(8, 4)) = 3.5 other GPUs.
+  EXPECT_NEAR(remoteDomainsPerToken(Moe, 8, 1), 3.5, 1e-12);
 }
 
 } // namespace

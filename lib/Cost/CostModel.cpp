@@ -38,6 +38,7 @@ struct CostModel::Resolved {
   bool Free = false;
   bool DivideReplicated = false;
   bool FullPairs = false;
+  bool LeavesCommSms = false;
   std::string DivideByParam, AllReduceParam;
   // Collectives.
   bool Ring = true;
@@ -197,6 +198,8 @@ void CostModel::prepare(const ir::Module &M) {
         R.DivideReplicated = *KR.DivideReplicated;
       if (KR.FullPairs)
         R.FullPairs = *KR.FullPairs;
+      if (KR.LeavesCommSms)
+        R.LeavesCommSms = *KR.LeavesCommSms;
       if (KR.DivideByParam)
         R.DivideByParam = *KR.DivideByParam;
       if (KR.AllReduceParam)
@@ -205,6 +208,24 @@ void CostModel::prepare(const ir::Module &M) {
   }
   collectMemoryTerms(M, StageWeightBytes, KvOps);
   MemoryTermsOf = &M;
+
+  // Collectives that two-batch overlap hides and that take SMs leave the
+  // compute beside them the rest.
+  TboSmShare = 0;
+  SmTakingLayerKind.assign(M.Model.LayerKinds.size(), 0);
+  if (M.Plan.Overlap == OverlapMode::TwoBatch && Gpu.CommSms > 0 && Gpu.Sms > Gpu.CommSms) {
+    const TwoBatchSpec &TB = twoBatch(M);
+    for (size_t I = 0; I < N; ++I) {
+      const Op &O = M.Ops[I];
+      if (!O.isComm() || O.Layer < 0 || !Rules[I].TakesSms || Rules[I].Free)
+        continue;
+      for (const TwoBatchSpec::Hide &H : TB.Hides)
+        if (llvm::is_contained(H.Comm, O.R)) {
+          TboSmShare = static_cast<double>(Gpu.CommSms) / static_cast<double>(Gpu.Sms);
+          SmTakingLayerKind[O.LayerKind] = 1;
+        }
+    }
+  }
 }
 
 /// The next wider format a GPU without \p T would compute in.
@@ -247,7 +268,7 @@ static double fullPairs(const ir::Workload &W) {
 }
 
 OpCost CostModel::costKernel(const ir::Module &M, const Op &Orig, size_t I,
-                             const ir::Workload &W, double TokenScale) const {
+                             const ir::Workload &W, double TokenScale, bool Split) const {
   const Resolved &R = Rules[I];
   OpCost C;
   C.Blk = Blocks[I];
@@ -303,6 +324,11 @@ OpCost CostModel::costKernel(const ir::Module &M, const Op &Orig, size_t I,
     Eff *= R.EffCurve->eval(X);
   }
   double ComputeMs = Flops > 0 && Rate > 0 && Eff > 0 ? Flops / (Rate * 1e9 * Eff) : 0;
+  if (Split && R.LeavesCommSms && TboSmShare > 0 && O.Layer >= 0 &&
+      SmTakingLayerKind[O.LayerKind]) {
+    ComputeMs /= 1 - TboSmShare;
+    C.LeavesCommSms = true;
+  }
 
   // Memory traffic.
   double Hbm = Gpu.HbmGBps * Prof.Discount * R.MemEff;
@@ -453,6 +479,10 @@ OpCost CostModel::costComm(const ir::Module &M, const Op &O, size_t I,
         Bytes *= remoteDomainsPerToken(*L.Moe, O.Participants, Gpu.ScaleUpGpus) /
                  static_cast<double>(L.Moe->TopK);
         break;
+      case CommRule::Remote::GpuDedup:
+        Bytes *= remoteDomainsPerToken(*L.Moe, O.Participants, 1) /
+                 static_cast<double>(L.Moe->TopK);
+        break;
       }
     }
   }
@@ -508,8 +538,8 @@ OpCost CostModel::costOp(const ir::Module &M, size_t I, const ir::Workload &W,
   if (O.isComm())
     return costComm(M, O, I, W, 1.0);
   if (!IsSplit[static_cast<unsigned>(Blocks[I])])
-    return costKernel(M, O, I, W, 1.0);
-  OpCost C = costKernel(M, O, I, W, 0.5);
+    return costKernel(M, O, I, W, 1.0, false);
+  OpCost C = costKernel(M, O, I, W, 0.5, true);
   C.TimeMs *= 2;
   C.ComputeMs *= 2;
   C.MemoryMs *= 2;
@@ -545,6 +575,8 @@ void CostModel::addToLayer(LayerCost &LC, const ir::Module &M, const Op &O,
   } else {
     LC.ComputeMs += C.TimeMs;
     LC.CommMs += C.CommMs;
+    if (!C.LeavesCommSms)
+      LC.SmSharingMs[static_cast<unsigned>(C.Blk)] += C.TimeMs;
   }
   LC.BlockMs[static_cast<unsigned>(C.Blk)] += C.TimeMs;
 }
@@ -559,20 +591,27 @@ double CostModel::finishLayer(LayerCost &LC, const ir::Module &M) const {
   double T = Blocks;
   double Deficit = 0;
   // While collectives that take SMs run, the compute beside them has the
-  // other SMs: X ms of compute (at full rate) behind C ms of collectives,
-  // s of whose SMs C_s of them take, finish after max(C, X + s * C_s).
+  // other SMs. Of X ms of compute behind C ms of such collectives, a part
+  // U runs on all SMs (the rest already runs on the SMs they leave); the
+  // collectives overlap min(1, C / X) of it, so the compute finishes after
+  // max(C, X + s * U * min(1, C / X)), s = comm_sms / sms. With U = X that
+  // is max(C, X + s * min(C, X)).
   double SmShare = Gpu.CommSms > 0 && Gpu.Sms > Gpu.CommSms
                        ? static_cast<double>(Gpu.CommSms) / static_cast<double>(Gpu.Sms)
                        : 0.0;
   LC.SmTaxMs = 0;
   for (size_t H = 0; H < NumHides; ++H) {
-    double Behind = 0;
-    for (Block B : TB.Hides[H].Behind)
-      Behind += LC.BlockMs[static_cast<unsigned>(B)];
+    double Behind = 0, Sharing = 0;
+    for (Block B : TB.Hides[H].Behind) {
+      Behind += TB.Hides[H].Share * LC.BlockMs[static_cast<unsigned>(B)];
+      Sharing += TB.Hides[H].Share * LC.SmSharingMs[static_cast<unsigned>(B)];
+    }
     LC.HideBalanceMs[H] = LC.HideCommMs[H] - Behind;
+    LC.HideSmSharingMs[H] = Sharing;
     double Exposed = std::max(0.0, LC.HideBalanceMs[H]);
     Deficit += Exposed;
-    LC.SmTaxMs += std::max(0.0, SmShare * LC.HideSmCommMs[H] - Exposed);
+    double Overlapped = Behind > 0 ? Sharing * std::min(1.0, LC.HideSmCommMs[H] / Behind) : 0;
+    LC.SmTaxMs += std::max(0.0, SmShare * Overlapped - Exposed);
   }
   T += Deficit + LC.SmTaxMs;
   // Collectives outside hide groups were counted in their blocks.
@@ -692,6 +731,20 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
         MemoryBound += PC.Ops[I].TimeMs;
     }
     LC.Dominant = dominantBound(ComputeBound, MemoryBound, LC.ExposedCommMs);
+  }
+  // Each hidden collective's part of its group's excess.
+  if (NumHides) {
+    const TwoBatchSpec &TB = twoBatch(M);
+    for (size_t I = 0; I < M.Ops.size(); ++I) {
+      const Op &O = M.Ops[I];
+      OpCost &C = PC.Ops[I];
+      if (!O.isComm() || !C.Hidden || O.Layer < 0)
+        continue;
+      const LayerCost &LC = PC.Layers[static_cast<size_t>(O.Layer)];
+      for (size_t H = 0; H < TB.Hides.size(); ++H)
+        if (llvm::is_contained(TB.Hides[H].Comm, O.R) && LC.HideCommMs[H] > 0)
+          C.ExposedMs = std::max(0.0, LC.HideBalanceMs[H]) * C.TimeMs / LC.HideCommMs[H];
+    }
   }
   PC.StepIfHiddenMs += PC.OutsideLayersMs;
   finishStep(PC.StageMs, Micro, PC.StepMs, PC.StepIfHiddenMs, PC.BubbleMs);

@@ -3,13 +3,16 @@
 #include "ssc/Cost/Profile.h"
 
 #include "ssc/Support/DataPaths.h"
+#include "ssc/Support/Format.h"
 #include "ssc/Support/JSONLocator.h"
 
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 
 #include <cmath>
+#include <map>
 
 using namespace ssc;
 using namespace ssc::cost;
@@ -174,8 +177,8 @@ public:
       return std::nullopt;
     }
     if (*D < Min || *D > Max || !std::isfinite(*D)) {
-      error(P, "'" + Key + "' must be between " + std::to_string(Min) + " and " +
-                   std::to_string(Max));
+      error(P, "'" + Key + "' must be between " + formatShortest(Min) + " and " +
+                   formatShortest(Max) + ", not " + formatShortest(*D));
       return std::nullopt;
     }
     return D;
@@ -419,7 +422,7 @@ public:
         "match",       "rate",         "efficiency",       "memory_efficiency",
         "memory",      "weight_scale", "flops_scale",      "time",
         "overhead_us", "free",         "divide_replicated", "full_pairs",
-        "divide_by_param", "all_reduce_param", "note"};
+        "divide_by_param", "all_reduce_param", "leaves_comm_sms", "note"};
     checkKeys(O, Path, Keys);
     KernelRule R;
     R.When = match(O.getObject("match"), join(Path, "match"), false);
@@ -471,6 +474,7 @@ public:
     R.Free = boolean(O, "free", Path);
     R.DivideReplicated = boolean(O, "divide_replicated", Path);
     R.FullPairs = boolean(O, "full_pairs", Path);
+    R.LeavesCommSms = boolean(O, "leaves_comm_sms", Path);
     R.DivideByParam = string(O, "divide_by_param", Path);
     R.AllReduceParam = string(O, "all_reduce_param", Path);
     return R;
@@ -502,10 +506,12 @@ public:
                    .Case("domain_experts", CommRule::Remote::DomainExperts)
                    .Case("group_dedup", CommRule::Remote::GroupDedup)
                    .Case("domain_dedup", CommRule::Remote::DomainDedup)
+                   .Case("gpu_dedup", CommRule::Remote::GpuDedup)
                    .Default(std::nullopt);
       if (!P)
         error(join(Path, "payload"), "'payload' must be 'all', 'peers', "
-                                     "'domain_experts', 'group_dedup' or 'domain_dedup'");
+                                     "'domain_experts', 'group_dedup', 'domain_dedup' "
+                                     "or 'gpu_dedup'");
       R.Payload = P;
     }
     if (auto S = string(O, "link", Path)) {
@@ -541,7 +547,7 @@ public:
           error(P, "expected {\"comm\": [...], \"behind\": [...]}");
           continue;
         }
-        static const StringRef HKeys[] = {"comm", "behind"};
+        static const StringRef HKeys[] = {"comm", "behind", "share", "note"};
         checkKeys(*HO, P, HKeys);
         TwoBatchSpec::Hide Hd;
         for (const std::string &R : strings(*HO, "comm", P)) {
@@ -555,10 +561,25 @@ public:
             error(join(P, "comm"), "unknown role '" + R + "'");
         }
         Hd.Behind = blocks(*HO, "behind", P);
+        if (auto S = number(*HO, "share", P, 0, 1))
+          Hd.Share = *S;
         Out.Hides.push_back(std::move(Hd));
       }
+      // A block's time can hide each collective once: the groups that
+      // share it may not claim more than all of it.
+      std::map<Block, double> Claimed;
+      for (const TwoBatchSpec::Hide &Hd : Out.Hides)
+        for (Block B : Hd.Behind)
+          Claimed[B] += Hd.Share;
+      for (const auto &[B, Sum] : Claimed)
+        if (Sum > 1 + 1e-9)
+          error(join(Path, "hide"), "the hide groups claim " + formatShare(Sum) +
+                                        " of block '" + blockName(B).str() +
+                                        "'; their shares of one block sum to at most 1");
     }
   }
+
+  static std::string formatShare(double S) { return llvm::formatv("{0:f2}", S).str(); }
 
 private:
   DiagnosticEngine &Diags;

@@ -95,8 +95,11 @@ public:
           Blocks[cost::blockName(B)] = L.BlockMs[static_cast<unsigned>(B)];
         llvm::json::Array Hides;
         for (size_t H = 0; H < L.HideCommMs.size(); ++H)
-          Hides.push_back(llvm::json::Object{{"comm_ms", L.HideCommMs[H]},
-                                             {"balance_ms", L.HideBalanceMs[H]}});
+          Hides.push_back(llvm::json::Object{
+              {"comm_ms", L.HideCommMs[H]},
+              {"behind_ms", L.HideCommMs[H] - L.HideBalanceMs[H]},
+              {"sm_sharing_ms", L.HideSmSharingMs[H]},
+              {"balance_ms", L.HideBalanceMs[H]}});
         Rows.push_back(llvm::json::Object{
             {"layers", range(LR)},
             {"first", L.Layer},
@@ -280,7 +283,11 @@ public:
                           Synthetic ? "scale_up" : ir::linkName(K.O->L).str(),
                           fixed(K.C->CommBytes / 1e6, 3),
                           fixed(Synthetic ? K.C->CommMs : K.C->TimeMs, 4),
-                          K.C->Hidden ? "hidden by two-batch overlap" : "");
+                          !K.C->Hidden ? std::string()
+                          : K.C->ExposedMs < 5e-5
+                              ? std::string("hidden by two-batch overlap")
+                              : "two-batch overlap hides all but " +
+                                    fixed(K.C->ExposedMs, 4) + " ms");
       }
       if (!Any)
         OS << "  (none)\n";
@@ -295,7 +302,7 @@ public:
       llvm::json::Array Rows;
       for (const KernelRow &K : kernelRows(P, true)) {
         bool Synthetic = !K.O->isComm();
-        Rows.push_back(llvm::json::Object{
+        llvm::json::Object Row{
             {"layers", K.Layers},
             {"count", K.Count},
             {"collective", Synthetic ? "comm.all_reduce" : ir::opName(K.O->Kind)},
@@ -305,7 +312,11 @@ public:
             {"link", Synthetic ? "scale_up" : ir::linkName(K.O->L)},
             {"bytes", K.C->CommBytes},
             {"time_ms", Synthetic ? K.C->CommMs : K.C->TimeMs},
-            {"hidden", K.C->Hidden}});
+            {"hidden", K.C->Hidden}};
+        // What two-batch overlap could not hide of a collective it hides.
+        if (K.C->Hidden)
+          Row["exposed_ms"] = K.C->ExposedMs;
+        Rows.push_back(std::move(Row));
       }
       O[phaseName(P.P)] = llvm::json::Object{{"total_ms", P.C->CommMs},
                                               {"exposed_ms", P.C->ExposedCommMs},

@@ -38,7 +38,13 @@ struct OpCost {
   Block Blk = Block::Other;
   DType Rate = DType::BF16; // the unit the FLOPs ran on
   bool Hidden = false;      // communication hidden by two-batch overlap
+  /// Of a hidden collective's time, what its hide group could not hide
+  /// (the group's excess over its compute, shared by time).
+  double ExposedMs = 0;
   bool TakesSms = false;    // a collective whose kernels occupy comm SMs
+  /// A kernel that ran on the SMs two-batch overlap's collectives leave
+  /// (its compute time is already at that rate).
+  bool LeavesCommSms = false;
 };
 
 struct LayerCost {
@@ -51,12 +57,17 @@ struct LayerCost {
   double CommMs = 0;        // all collectives
   double ExposedCommMs = 0; // collectives not hidden behind compute
   double BlockMs[NumBlocks] = {}; // kernels plus unhidden collectives
+  /// Of BlockMs, the kernels that share SMs with collectives that take
+  /// them (all but those that run on the SMs the collectives leave).
+  double SmSharingMs[NumBlocks] = {};
   /// Per two-batch hide group: its communication minus the compute it hides
   /// behind (negative when fully hidden).
   std::vector<double> HideBalanceMs;
   std::vector<double> HideCommMs;
   /// Per hide group: its collectives that occupy comm SMs.
   std::vector<double> HideSmCommMs;
+  /// Per hide group: the compute it hides behind that shares SMs with them.
+  std::vector<double> HideSmSharingMs;
   /// Compute slowed by the SMs overlapped collectives take (two-batch
   /// overlap), beyond the exposed communication.
   double SmTaxMs = 0;
@@ -66,6 +77,7 @@ struct LayerCost {
     HideBalanceMs.assign(N, 0.0);
     HideCommMs.assign(N, 0.0);
     HideSmCommMs.assign(N, 0.0);
+    HideSmSharingMs.assign(N, 0.0);
   }
 };
 
@@ -161,6 +173,11 @@ private:
   std::vector<double> StageWeightBytes; // per stage, as memory() counts them
   std::vector<uint32_t> KvOps;          // attention ops that cache KV
   const ir::Module *MemoryTermsOf = nullptr; // the module prepare() saw
+  /// comm_sms / sms when two-batch overlap hides collectives that take SMs
+  /// (leaves_comm_sms kernels of the layers that hold them then run on the
+  /// rest), else 0.
+  double TboSmShare = 0;
+  std::vector<uint8_t> SmTakingLayerKind; // per layer kind: holds such collectives
 
   // The steps of evaluate(), shared with StepEvaluator so that both give
   // the same numbers bit for bit.
@@ -180,8 +197,9 @@ private:
   void collectMemoryTerms(const ir::Module &M, std::vector<double> &Weights,
                           std::vector<uint32_t> &KvOps) const;
 
+  /// \p Split: run once per micro-batch under two-batch overlap.
   OpCost costKernel(const ir::Module &M, const ir::Op &O, size_t I,
-                    const ir::Workload &W, double TokenScale) const;
+                    const ir::Workload &W, double TokenScale, bool Split) const;
   OpCost costComm(const ir::Module &M, const ir::Op &O, size_t I,
                   const ir::Workload &W, double TokenScale) const;
   double allReduceMs(const ir::Module &M, double Bytes, int64_t Participants,

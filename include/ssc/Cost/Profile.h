@@ -113,6 +113,11 @@ struct KernelRule {
   std::optional<bool> DivideReplicated;
   /// Attention counts every query-key pair, ignoring the causal mask.
   std::optional<bool> FullPairs;
+  /// Under two-batch overlap whose collectives take SMs (DeepEP's normal
+  /// kernels), the kernel runs on the SMs they leave for all of its time:
+  /// the framework sizes its grid so (SGLang sets DeepGEMM's num_sms to the
+  /// GPU's SMs less DeepEP's in two-batch prefill).
+  std::optional<bool> LeavesCommSms;
   /// Time divided by the profile parameter of this name (what-if scaling).
   std::optional<std::string> DivideByParam;
   /// When the named parameter exceeds 1, add an all-reduce of the op's output
@@ -139,7 +144,10 @@ struct CommRule {
   ///   domain_dedup    hierarchical all-to-all (DeepEP normal): each token
   ///                   crosses once to each remote scale-up domain its
   ///                   experts touch (remoteDomainsPerToken)
-  enum class Remote { All, Peers, DomainExperts, GroupDedup, DomainDedup };
+  ///   gpu_dedup       DeepEP's normal kernels inside a domain: each token
+  ///                   once to each other GPU holding one of its experts
+  ///                   (remoteDomainsPerToken with one GPU per domain)
+  enum class Remote { All, Peers, DomainExperts, GroupDedup, DomainDedup, GpuDedup };
   std::optional<Remote> Payload;
   /// Force the link a collective is costed on.
   std::optional<ir::Link> ForceLink;
@@ -157,6 +165,12 @@ struct TwoBatchSpec {
   struct Hide {
     std::vector<ir::Role> Comm;
     std::vector<Block> Behind;
+    /// The part of each `Behind` block's time this group's collectives run
+    /// beside: a schedule that pairs each collective with one stage of the
+    /// other micro-batch (DeepSeek's prefill: dispatch beside one half of
+    /// the compute, combine beside the other) gives each group a share of
+    /// the blocks. The shares of one block sum to at most 1.
+    double Share = 1.0;
   };
   std::vector<Hide> Hides;
 };

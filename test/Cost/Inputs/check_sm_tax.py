@@ -3,11 +3,13 @@
 
     check_sm_tax.py REPORT.json PHASE SMS COMM_SMS
 
-For every layer with a hide group: the exposed communication is what the
-group's collectives take beyond the compute they hide behind, and the SM
-tax is what is left of comm_sms/sms of the collectives' time once that is
-counted: layer time = blocks + exposed + tax. Prints one line per phase:
-the number of layers checked and whether any had a tax.
+For every layer with hide groups: each group's exposed communication is
+what its collectives take beyond the compute they hide behind (behind_ms),
+and its SM tax what is left, once that is counted, of comm_sms/sms of the
+compute that shares SMs with them (sm_sharing_ms) for the part of it they
+overlap: min(1, comm / behind). Layer time = blocks + the groups' exposed
++ their tax. Prints one line per phase: the number of layers checked and
+whether any had a tax.
 """
 import json
 import sys
@@ -21,9 +23,13 @@ for L in layers:
     if not L["hide"]:
         continue
     blocks = sum(L["blocks_ms"].values())
-    comm = sum(h["comm_ms"] for h in L["hide"])
+    for h in L["hide"]:
+        assert abs(h["comm_ms"] - h["behind_ms"] - h["balance_ms"]) < 1e-9
     exposed = sum(max(0.0, h["balance_ms"]) for h in L["hide"])
-    tax = max(0.0, share * comm - exposed)
+    tax = 0.0
+    for h in L["hide"]:
+        overlapped = h["sm_sharing_ms"] * min(1.0, h["comm_ms"] / h["behind_ms"]) if h["behind_ms"] > 0 else 0.0
+        tax += max(0.0, share * overlapped - max(0.0, h["balance_ms"]))
     assert abs(L["comm_sm_tax_ms"] - tax) < 1e-9, (L["layers"], L["comm_sm_tax_ms"], tax)
     assert abs(L["exposed_comm_ms"] - exposed) < 1e-9, (L["layers"], L["exposed_comm_ms"], exposed)
     # The layer view's blocks are the ones shown; add the rest of the compute.
