@@ -52,6 +52,23 @@ TEST(Diagnostics, ErrorLimit) {
   EXPECT_NE(Out.find("too many errors"), std::string::npos);
 }
 
+TEST(Diagnostics, RepeatedWarningShownOnce) {
+  llvm::SourceMgr SM;
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  DiagnosticEngine D(SM, OS);
+  // A check that runs twice (the driver's and the pipeline's) warns once,
+  // with its note; a different warning still shows.
+  for (int I = 0; I < 2; ++I) {
+    D.warning("w");
+    D.note("n");
+  }
+  D.warning("other");
+  OS.flush();
+  EXPECT_EQ(D.getNumWarnings(), 2u);
+  EXPECT_EQ(Out, "ssc: warning: w\nssc: note: n\nssc: warning: other\n");
+}
+
 TEST(JSONLocator, FindsNestedKeys) {
   llvm::StringRef Text = "{\n  \"tp\": 8,\n  \"decode\": {\"ep\": [1, 2]}\n}";
   JSONLocator L(Text);

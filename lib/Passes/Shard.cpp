@@ -388,7 +388,11 @@ void ShardPass::shardMoe(Op O) {
 
   // Expert parallelism. Each device routes and dispatches its share of the
   // group's tokens (TP ranks of a replica split their identical tokens).
+  // The ops are the busiest GPU's: with expert_imbalance, its experts get
+  // that many times the mean (token, expert) pairs, which it receives in the
+  // dispatch and returns in the combine.
   double Share = 1.0 / static_cast<double>(TP * SP);
+  double Imbalance = Mod->Plan.ExpertImbalance;
   O.Redundancy = 1;
   switch (O.R) {
   case Role::Router:
@@ -404,7 +408,7 @@ void ShardPass::shardMoe(Op O) {
       // Dispatch the (token, expert) pairs to the experts' owners.
       collective(O, OpKind::AllToAll, Role::Dispatch, Group::EP, EP, EP * ETP,
                  Extent::tokens(Share * X.TopK * Hidden *
-                                bytesPerElement(Mod->Prec.Dispatch) * ETP));
+                                bytesPerElement(Mod->Prec.Dispatch) * ETP * Imbalance));
     }
     return;
   case Role::ExpertGateUp:
@@ -417,7 +421,7 @@ void ShardPass::shardMoe(Op O) {
     O.Groups = Slots / EP;
     // Tokens per slot: the group's tokens, split over expert replicas.
     double GroupTokens = static_cast<double>(Replicas);
-    O.Tokens = Extent::tokens(GroupTokens * X.TopK / Slots / EDP);
+    O.Tokens = Extent::tokens(GroupTokens * X.TopK / Slots / EDP * Imbalance);
     if (O.R == Role::ExpertDown)
       O.In /= ETP;
     else
@@ -431,13 +435,13 @@ void ShardPass::shardMoe(Op O) {
                    O.Tokens.scaled(O.Groups * static_cast<double>(Hidden) * ActBytes));
       collective(O, OpKind::AllToAll, Role::Combine, Group::EP, EP, EP * ETP,
                  Extent::tokens(Share * X.TopK * Hidden *
-                                bytesPerElement(Mod->Prec.Combine) * ETP));
+                                bytesPerElement(Mod->Prec.Combine) * ETP * Imbalance));
     }
     return;
   }
   case Role::ExpertAct:
     // The tokens this device's experts received.
-    O.Tokens = Extent::tokens(static_cast<double>(Replicas) * X.TopK / EP / EDP);
+    O.Tokens = Extent::tokens(static_cast<double>(Replicas) * X.TopK / EP / EDP * Imbalance);
     O.In /= ETP;
     O.Out /= ETP;
     push(O);

@@ -10,6 +10,7 @@
 #include "SemaInternal.h"
 
 #include "ssc/Sema/Sema.h"
+#include "ssc/Support/Format.h"
 #include "ssc/Support/JSONLocator.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -25,15 +26,20 @@ using llvm::StringRef;
 
 namespace {
 
+/// The largest expert_imbalance a plan may state: every routed pair of a
+/// layer on one GPU of 64.
+constexpr double MaxExpertImbalance = 64;
+
 const StringRef PlanKeys[] = {"tp", "pp", "dp", "ep", "etp", "sp",
                               "attention_dp", "micro_batches", "overlap",
                               "stages", "seq_parallel", "redundant_experts",
-                              "uneven_experts"};
+                              "uneven_experts", "expert_imbalance"};
 
 /// A plan key's value, already converted from its source form.
 struct PlanValue {
-  enum Kind { Int, Bool, Word, IntList } K;
+  enum Kind { Int, Number, Bool, Word, IntList } K;
   int64_t I = 0;
+  double D = 0; // Number (Int values carry it too)
   bool B = false;
   std::string W;
   std::vector<int64_t> L;
@@ -85,6 +91,21 @@ void applyKey(Reader &R, PhasePlan &P, StringRef Key, const PlanValue &V) {
     }
     P.RedundantExperts = V.I;
     P.RedundantExpertsLoc = V.Loc;
+  } else if (Key == "expert_imbalance") {
+    if (V.K != PlanValue::Int && V.K != PlanValue::Number) {
+      R.error(V.Loc, "'expert_imbalance' must be a number, the busiest GPU's routed "
+                     "tokens over the mean, as in 1.2");
+      return;
+    }
+    if (!(V.D >= 1 && V.D <= MaxExpertImbalance)) {
+      R.error(V.Loc, "'expert_imbalance' must be between 1 and " +
+                         formatShortest(MaxExpertImbalance) + ", not " +
+                         formatShortest(V.D) +
+                         " (the busiest GPU's routed tokens over the mean)");
+      return;
+    }
+    P.ExpertImbalance = V.D;
+    P.ExpertImbalanceLoc = V.Loc;
   } else if (Key == "uneven_experts") {
     if (V.K != PlanValue::Bool) {
       R.error(V.Loc, "'uneven_experts' must be true or false");
@@ -135,6 +156,10 @@ std::optional<PlanValue> fromAST(Reader &R, StringRef Key, const Value &V) {
   if (const auto *I = llvm::dyn_cast<IntValue>(&V)) {
     PV.K = PlanValue::Int;
     PV.I = I->getValue();
+    PV.D = static_cast<double>(PV.I);
+  } else if (const auto *F = llvm::dyn_cast<FloatValue>(&V)) {
+    PV.K = PlanValue::Number;
+    PV.D = F->getValue();
   } else if (const auto *B = llvm::dyn_cast<BoolValue>(&V)) {
     PV.K = PlanValue::Bool;
     PV.B = B->getValue();
@@ -344,6 +369,10 @@ static std::optional<PlanValue> fromJSON(Reader &R, const JSONLocator &Loc,
   if (auto I = V.getAsInteger()) {
     PV.K = PlanValue::Int;
     PV.I = *I;
+    PV.D = static_cast<double>(*I);
+  } else if (auto N = V.getAsNumber()) {
+    PV.K = PlanValue::Number;
+    PV.D = *N;
   } else if (auto B = V.getAsBoolean()) {
     PV.K = PlanValue::Bool;
     PV.B = *B;
@@ -540,17 +569,23 @@ public:
   bool run() {
     check(Phase::Prefill);
     check(Phase::Decode);
+    bool Ok = true;
     for (const Problem &P : Problems) {
       if (P.Phases == 0)
         continue;
       std::string Prefix = P.Phases == 3 ? ""
                            : P.Phases == 1 ? "in the prefill plan: "
                                            : "in the decode plan: ";
-      Diags.error(P.Loc, Prefix + P.Msg);
+      if (P.Warning) {
+        Diags.warning(P.Loc, Prefix + P.Msg);
+      } else {
+        Diags.error(P.Loc, Prefix + P.Msg);
+        Ok = false;
+      }
       if (P.NoteLoc.isValid())
         Diags.note(P.NoteLoc, P.Note);
     }
-    return Problems.empty();
+    return Ok;
   }
 
 private:
@@ -560,6 +595,7 @@ private:
     SMLoc NoteLoc;
     std::string Note;
     unsigned Phases = 0; // bit 0: prefill, bit 1: decode
+    bool Warning = false;
   };
   const ModelSpec &M;
   const PlanSpec &Plan;
@@ -569,16 +605,18 @@ private:
   Phase Current = Phase::Prefill;
 
   void error(SMLoc Loc, const std::string &Msg, SMLoc NoteLoc = SMLoc(),
-             const std::string &Note = "") {
+             const std::string &Note = "", bool Warning = false) {
     SMLoc At = Loc.isValid() ? Loc : Plan.Loc;
     unsigned Bit = Current == Phase::Prefill ? 1 : 2;
     for (Problem &P : Problems)
-      if (P.Loc.getPointer() == At.getPointer() && P.Msg == Msg) {
+      if (P.Loc.getPointer() == At.getPointer() && P.Msg == Msg &&
+          P.Warning == Warning) {
         P.Phases |= Bit;
         return;
       }
-    Problems.push_back({At, Msg, NoteLoc, Note, Bit});
+    Problems.push_back({At, Msg, NoteLoc, Note, Bit, Warning});
   }
+  void warning(SMLoc Loc, const std::string &Msg) { error(Loc, Msg, SMLoc(), "", true); }
 
   void check(Phase Ph) {
     Current = Ph;
@@ -596,6 +634,10 @@ private:
     if (P.EP > 1 && !HasMoe)
       error(P.EPLoc, "ep=" + std::to_string(P.EP) + ", but model '" + M.Name +
                          "' has no MoE layers");
+    if (P.ExpertImbalance != 1 && P.EP == 1)
+      warning(P.ExpertImbalanceLoc,
+              "expert_imbalance has no effect without expert parallelism (ep=1): "
+              "every GPU runs all experts on the same tokens");
     if (HasMoe) {
       int64_t Group = P.moeGroup(), ETP = P.effectiveETP();
       if (Group % (P.EP * ETP) != 0) {

@@ -2,6 +2,8 @@
 
 #include "ssc/Spec/Plan.h"
 
+#include "ssc/Support/Format.h"
+
 using namespace ssc;
 
 llvm::StringRef ssc::phaseName(Phase P) {
@@ -37,6 +39,8 @@ std::string PhasePlan::str() const {
   Add("redundant_experts", RedundantExperts, 0);
   if (UnevenExperts)
     S += " uneven_experts";
+  if (ExpertImbalance != 1)
+    S += " expert_imbalance=" + formatShortest(ExpertImbalance);
   for (const LayerOverride &L : Layers)
     if (L.TP > 0)
       S += " " + L.Kind + ".tp=" + std::to_string(L.TP);

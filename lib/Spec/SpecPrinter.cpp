@@ -208,6 +208,8 @@ static void printPhase(const PhasePlan &P, llvm::raw_ostream &OS, unsigned Inden
     Line("redundant_experts", std::to_string(P.RedundantExperts));
   if (P.UnevenExperts)
     Line("uneven_experts", "true");
+  if (P.ExpertImbalance != 1)
+    Line("expert_imbalance", formatShortest(P.ExpertImbalance));
   if (!P.Stages.empty()) {
     std::string S = "[";
     for (size_t I = 0; I < P.Stages.size(); ++I)

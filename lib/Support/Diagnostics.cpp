@@ -16,6 +16,10 @@ void DiagnosticEngine::report(Severity Sev, llvm::SMLoc Loc,
     LastSuppressed = true;
     return;
   }
+  if (Sev == Severity::Warning && !ShownWarnings.insert({Loc.getPointer(), Msg.str()}).second) {
+    LastSuppressed = true; // shown before, with its notes
+    return;
+  }
   if (Sev == Severity::Warning && WarningsAsErrors)
     Sev = Severity::Error;
 

@@ -303,6 +303,17 @@ std::string RowPredictor::predictRow(const Row &R, const Program &P, const Model
       }
   if (PhP.attentionDP() && EP > 1)
     PhP.Overlap = OverlapMode::TwoBatch;
+  // An optional column states the measured run's expert load imbalance.
+  if (std::string S = R.get("expert_imbalance"); !S.empty()) {
+    double D = 0;
+    if (StringRef(S).getAsDouble(D) || !(D >= 1 && D <= 64)) {
+      Diags.error(R.loc("expert_imbalance"),
+                  "'expert_imbalance' must be a number from 1 to 64 (the busiest GPU's "
+                  "routed tokens over the mean), not '" + S + "'");
+      return "malformed field";
+    }
+    PhP.ExpertImbalance = D;
+  }
   Plan.Prefill = Plan.Decode = PhP;
 
   auto Prec = servingPrecision(R.get("precision"), M, R.get("kv_dtype"));

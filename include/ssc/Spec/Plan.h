@@ -69,12 +69,16 @@ struct PhasePlan {
   /// Allow ep not dividing the experts: GPUs hold floor or ceil of
   /// experts/ep, and costs use the average GPU.
   bool UnevenExperts = false;
+  /// The busiest GPU's routed (token, expert) pairs over the mean, after
+  /// expert placement (1: balanced, DeepSeek's profiles). The step waits
+  /// for that GPU: its grouped GEMMs and all-to-all volume scale by it.
+  double ExpertImbalance = 1;
   std::vector<int64_t> Stages; // layers per pipeline stage; empty: even split
   std::vector<LayerOverride> Layers;
 
   llvm::SMLoc TPLoc, PPLoc, DPLoc, EPLoc, SPLoc, ETPLoc, AttentionDPLoc,
       MicroBatchesLoc, StagesLoc, SeqParallelLoc, RedundantExpertsLoc,
-      UnevenExpertsLoc;
+      UnevenExpertsLoc, ExpertImbalanceLoc;
 
   int64_t world() const { return TP * SP * PP * DP; }
   bool attentionDP() const {

@@ -17,6 +17,9 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <set>
+#include <string>
+
 namespace ssc {
 
 class DiagnosticEngine {
@@ -81,6 +84,9 @@ private:
   bool LastSuppressed = false;
   bool WarningsAsErrors = false;
   bool SuppressWarnings = false;
+  // Warnings already shown, by location and text: a check that runs twice
+  // (the driver's and the pipeline's plan check) warns once.
+  std::set<std::pair<const char *, std::string>> ShownWarnings;
 };
 
 /// Closest candidate to \p Word by edit distance, or empty when none is close
