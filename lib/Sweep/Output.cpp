@@ -23,6 +23,7 @@ enum class RowWriter::Col : uint8_t {
   MicroBatches,
   Overlap,
   RedundantExperts,
+  ExpertImbalance,
   WeightDType,
   KvDType,
   DispatchDType,
@@ -69,6 +70,7 @@ RowWriter::RowWriter(const SweepContext &Ctx, Format F, bool WithStatus)
                       {Col::MicroBatches, Axis::MicroBatches},
                       {Col::Overlap, Axis::Overlap},
                       {Col::RedundantExperts, Axis::RedundantExperts},
+                      {Col::ExpertImbalance, Axis::ExpertImbalance},
                       {Col::WeightDType, Axis::WeightDType},
                       {Col::KvDType, Axis::KvDType},
                       {Col::DispatchDType, Axis::DispatchDType},
@@ -190,6 +192,7 @@ void RowWriter::row(const PointResult &R, std::string &Out) const {
     case Col::MicroBatches: Degree(R.MicroBatches); break;
     case Col::Overlap: Str(overlapName(R.Overlap)); break;
     case Col::RedundantExperts: Int(R.RedundantExperts); break;
+    case Col::ExpertImbalance: Num(R.ExpertImbalance, true); break;
     case Col::WeightDType: Str(dtypeName(R.WeightType)); break;
     case Col::KvDType: Str(dtypeName(R.KvType)); break;
     case Col::DispatchDType: Str(dtypeName(R.DispatchType)); break;

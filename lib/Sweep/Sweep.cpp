@@ -120,6 +120,7 @@ struct PointEvaluator::ConfigState {
   // What the rows show.
   int64_t Gpus = 0, TP = 0, PP = 0, DP = 0, EP = 0, SP = 0, ETP = 0, Micro = 0,
           Redundant = 0;
+  double Imbalance = 1;
   OverlapMode Overlap = OverlapMode::None;
 };
 
@@ -177,6 +178,13 @@ int64_t PointEvaluator::intValue(Axis A, int64_t Default) const {
   return V.Ints[Digits[axisPos(A, grid().Params.size())]];
 }
 
+double PointEvaluator::numberValue(Axis A, double Default) const {
+  const AxisValues &V = grid()[A];
+  if (!V.Given)
+    return Default;
+  return V.Numbers[Digits[axisPos(A, grid().Params.size())]];
+}
+
 bool PointEvaluator::sameDigits(const std::vector<uint32_t> &Key, size_t N) const {
   return Key.size() == N && std::equal(Key.begin(), Key.end(), Digits.begin());
 }
@@ -225,6 +233,7 @@ void PointEvaluator::ensureConfig() {
   for (Axis A : {Axis::TP, Axis::PP, Axis::DP, Axis::EP, Axis::SP, Axis::ETP,
                  Axis::MicroBatches, Axis::Overlap, Axis::RedundantExperts})
     PlanAxes |= G.given(A);
+  // (expert-imbalance alone keeps ssc's default plan: it changes no degree.)
 
   // Precision: the model's, with the dtype axes on top (as ssc's flags).
   C.Prec.Weights = M.WeightType;
@@ -303,6 +312,10 @@ void PointEvaluator::ensureConfig() {
       Ph->RedundantExperts = R;
       Ph->RedundantExpertsLoc = SMLoc();
     }
+    if (G.given(Axis::ExpertImbalance)) {
+      Ph->ExpertImbalance = numberValue(Axis::ExpertImbalance, 1);
+      Ph->ExpertImbalanceLoc = SMLoc();
+    }
   }
   const PhasePlan &Shown = Ctx.hasDecode() ? C.Plan.Decode : C.Plan.Prefill;
   C.Gpus = Count ? Count : Shown.world();
@@ -314,6 +327,7 @@ void PointEvaluator::ensureConfig() {
   C.ETP = Shown.effectiveETP();
   C.Micro = Shown.MicroBatches;
   C.Redundant = Shown.RedundantExperts;
+  C.Imbalance = Shown.ExpertImbalance;
   C.Overlap = Shown.Overlap;
   if (C.S != Status::Ok)
     return;
@@ -448,6 +462,7 @@ void PointEvaluator::evaluate(PointResult &Out, bool Detailed) {
   Out.ETP = C.ETP;
   Out.MicroBatches = C.Micro;
   Out.RedundantExperts = C.Redundant;
+  Out.ExpertImbalance = C.Imbalance;
   Out.Overlap = C.Overlap;
   Out.WeightType = C.Prec.Weights;
   Out.KvType = C.Prec.KvCache;

@@ -3,6 +3,7 @@
 #include "ssc/Sweep/SweepSpec.h"
 
 #include "ssc/Support/DType.h"
+#include "ssc/Support/Format.h"
 #include "ssc/Support/JSONLocator.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -37,6 +38,7 @@ constexpr AxisInfo Infos[NumAxes] = {
     {"micro-batches", "micro_batches"},
     {"overlap", "overlap"},
     {"redundant-experts", "redundant_experts"},
+    {"expert-imbalance", "expert_imbalance"},
     {"weight-dtype", "weight_dtype"},
     {"kv-dtype", "kv_dtype"},
     {"dispatch-dtype", "dispatch_dtype"},
@@ -111,6 +113,17 @@ bool ssc::sweep::parseAxisValues(Axis A, StringRef Text, AxisValues &Out,
   case Axis::RedundantExperts: {
     Keyword Fill{"fill", RedundantFill};
     return Ints(0, MaxDegree, Fill);
+  }
+  case Axis::ExpertImbalance: {
+    if (!parseNumberList(Text, Out.Numbers, Err))
+      return false;
+    for (double D : Out.Numbers)
+      if (!(D >= 1 && D <= 64)) {
+        Err = {0, "an expert imbalance is a number from 1 to 64 (the busiest GPU's "
+                  "routed tokens over the mean), not " + formatShortest(D)};
+        return false;
+      }
+    return true;
   }
   case Axis::Overlap:
   case Axis::WeightDType:
@@ -313,7 +326,7 @@ public:
   void readAxis(Axis A, const json::Value &V, const std::string &Path, Grid &G) {
     std::string Text;
     std::vector<std::pair<size_t, std::string>> Parts;
-    if (!readValues(V, Path, false, Text, Parts))
+    if (!readValues(V, Path, A == Axis::ExpertImbalance, Text, Parts))
       return;
     AxisValues Out;
     ValueError Err;

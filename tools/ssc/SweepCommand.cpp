@@ -144,6 +144,7 @@ struct AxisFlags {
         "Pipeline micro-batches",
         "Communication overlap: none, comm, tbo",
         "Redundant expert slots, or 'fill' (ceil(experts/ep)*ep - experts)",
+        "Expert load imbalance: the busiest GPU's routed tokens over the mean (1 to 64)",
         "Weight and GEMM dtypes",
         "KV-cache dtypes",
         "MoE dispatch dtypes",

@@ -76,6 +76,7 @@ struct PointResult {
   const GpuSpec *Gpu = nullptr;
   int64_t Gpus = 0, TP = 0, PP = 0, DP = 0, EP = 0, SP = 0, ETP = 0;
   int64_t MicroBatches = 0, RedundantExperts = 0;
+  double ExpertImbalance = 1;
   OverlapMode Overlap = OverlapMode::None;
   DType WeightType = DType::BF16, KvType = DType::BF16, DispatchType = DType::BF16,
         CombineType = DType::BF16, AttnType = DType::BF16;
@@ -131,6 +132,7 @@ private:
 
   const Grid &grid() const { return Ctx.Spec->Grids[GridIdx]; }
   int64_t intValue(Axis A, int64_t Default) const;
+  double numberValue(Axis A, double Default) const;
   bool sameDigits(const std::vector<uint32_t> &Key, size_t N) const;
   void ensureModel();
   void ensureConfig();

@@ -50,6 +50,7 @@ enum class Axis : uint8_t {
   MicroBatches,
   Overlap,
   RedundantExperts,
+  ExpertImbalance,
   WeightDType,
   KvDType,
   DispatchDType,
@@ -62,7 +63,7 @@ enum class Axis : uint8_t {
   Prefix,
   Batch,
 };
-constexpr unsigned NumAxes = 25;
+constexpr unsigned NumAxes = 26;
 constexpr unsigned FirstConfigAxis = static_cast<unsigned>(Axis::Gpu);
 constexpr unsigned FirstWorkloadAxis = static_cast<unsigned>(Axis::Isl);
 
@@ -78,16 +79,18 @@ constexpr int64_t EpAll = 0;             // ep=all: every GPU of a stage
 constexpr int64_t RedundantFill = -1;    // redundant-experts=fill
 
 /// The values of one axis. Integer axes, dtypes and overlap modes keep
-/// integers (enum values for the last two); gpu keeps names; kv-len its own.
+/// integers (enum values for the last two); expert-imbalance keeps numbers;
+/// gpu keeps names; kv-len its own.
 struct AxisValues {
   bool Given = false;
   llvm::SMLoc Loc;
   std::vector<int64_t> Ints;
+  std::vector<double> Numbers;
   std::vector<std::string> Names;
   std::vector<llvm::SMLoc> NameLocs;
   std::vector<KvLenValue> KvLens;
   size_t size() const {
-    return Given ? Ints.size() + Names.size() + KvLens.size() : 1;
+    return Given ? Ints.size() + Numbers.size() + Names.size() + KvLens.size() : 1;
   }
 };
 

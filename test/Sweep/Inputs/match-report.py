@@ -21,7 +21,7 @@ import sys
 import tempfile
 
 PLAN_COLS = ["tp", "pp", "dp", "ep", "sp", "etp", "micro_batches", "overlap",
-             "redundant_experts"]
+             "redundant_experts", "expert_imbalance"]
 DTYPE_FLAGS = {"weight_dtype": "--weight-dtype", "kv_dtype": "--kv-dtype",
                "dispatch_dtype": "--dispatch-dtype", "combine_dtype": "--combine-dtype", "attn_dtype": "--attn-dtype"}
 WORKLOAD = ["batch", "isl", "osl", "prefix", "kv_len"]
@@ -69,7 +69,8 @@ def main():
             plan = {"name": "sweep"}
             for k in PLAN_COLS:
                 if k in r:
-                    plan[k] = r[k] if k == "overlap" else int(r[k])
+                    plan[k] = r[k] if k == "overlap" else \
+                        float(r[k]) if k == "expert_imbalance" else int(r[k])
             with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
                 json.dump(plan, f)
                 plan_path = f.name
