@@ -677,6 +677,10 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
                        .str());
     PC.Ops[I] = C;
   }
+  if (Plan.EP > 1 && Plan.ExpertImbalance == 1 && M.Model.hasMoe())
+    Notes.insert("routed experts evenly loaded over the ep=" + std::to_string(Plan.EP) +
+                 " GPUs (expert_imbalance in the plan states the busiest GPU's load "
+                 "over the mean)");
 
   // Layers.
   int32_t MaxLayer = -1;
