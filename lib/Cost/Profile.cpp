@@ -79,6 +79,7 @@ Block ssc::cost::blockOf(const ir::Op &O) {
   case Role::Experts:
   case Role::Dispatch:
   case Role::Combine:
+  case Role::Permute:
     return Block::Experts;
   case Role::SharedGateUp:
   case Role::SharedDown:

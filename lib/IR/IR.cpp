@@ -51,6 +51,7 @@ llvm::StringRef ssc::ir::opName(OpKind K) {
   case OpKind::Residual: return "nn.residual";
   case OpKind::TopK: return "nn.topk";
   case OpKind::MoeCombine: return "nn.moe_combine";
+  case OpKind::MoePermute: return "nn.moe_permute";
   case OpKind::AllReduce: return "comm.all_reduce";
   case OpKind::AllGather: return "comm.all_gather";
   case OpKind::ReduceScatter: return "comm.reduce_scatter";
@@ -114,6 +115,7 @@ llvm::StringRef ssc::ir::roleName(Role R) {
   case Role::FfnResidual: return "ffn_residual";
   case Role::Dispatch: return "dispatch";
   case Role::Combine: return "combine";
+  case Role::Permute: return "permute";
   case Role::PipeSend: return "pipe_send";
   case Role::ContextExchange: return "context_exchange";
   }
@@ -287,8 +289,10 @@ OpMetrics ssc::ir::metricsOf(const Op &O, const Workload &W) {
   case OpKind::Residual:
   case OpKind::TopK:
   case OpKind::MoeCombine:
-    // In: input width, Out: output width.
-    R.Flops = 4 * T * std::max(In, Out);
+  case OpKind::MoePermute:
+    // In: input width, Out: output width. A permute (before or after
+    // lowering) only moves rows.
+    R.Flops = O.R == Role::Permute ? 0 : 4 * T * std::max(In, Out);
     R.ActBytes = T * (In + Out) * Act;
     return Finish();
   case OpKind::Attention:

@@ -11,7 +11,7 @@
 //                         (MLA absorbed over the latent cache)
 //   nn.norm            -> kernel.norm
 //   nn.embedding       -> kernel.gather
-//   rope, activation, residual, top-k, combine -> kernel.elementwise
+//   rope, activation, residual, top-k, combine, permute -> kernel.elementwise
 // Collectives pass through unchanged. Sizes stay symbolic in the workload, so
 // kernel FLOPs and bytes (ir::metricsOf) follow the module's batch and
 // lengths.
@@ -55,6 +55,7 @@ public:
       case OpKind::Residual:
       case OpKind::TopK:
       case OpKind::MoeCombine:
+      case OpKind::MoePermute:
         O.Kind = OpKind::Elementwise;
         break;
       case OpKind::Attention:

@@ -409,6 +409,22 @@ void ShardPass::shardMoe(Op O) {
       collective(O, OpKind::AllToAll, Role::Dispatch, Group::EP, EP, EP * ETP,
                  Extent::tokens(Share * X.TopK * Hidden *
                                 bytesPerElement(Mod->Prec.Dispatch) * ETP * Imbalance));
+      // The tokens arrive grouped by source; contiguous grouped GEMMs need
+      // them grouped by expert, one row per (token, local expert) pair.
+      // (A library that delivers them by expert, as DeepEP's low-latency
+      // kernels do, has nothing to permute: the profile says which.)
+      Op P;
+      P.Kind = OpKind::MoePermute;
+      P.R = Role::Permute;
+      P.Layer = O.Layer;
+      P.LayerKind = O.LayerKind;
+      P.Stage = O.Stage;
+      P.Mtp = O.Mtp;
+      P.Devices = O.Devices;
+      P.ActType = Mod->Prec.Dispatch;
+      P.Tokens = Extent::tokens(static_cast<double>(Replicas) * X.TopK / EP / EDP * Imbalance);
+      P.In = P.Out = Hidden;
+      push(P);
     }
     return;
   case Role::ExpertGateUp:

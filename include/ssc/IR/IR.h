@@ -106,6 +106,7 @@ enum class OpKind : uint8_t {
   Residual,
   TopK,
   MoeCombine,
+  MoePermute, // received tokens into expert order (contiguous grouped GEMMs)
   // comm dialect
   AllReduce,
   AllGather,
@@ -174,6 +175,7 @@ enum class Role : uint8_t {
   FfnResidual,
   Dispatch,
   Combine,
+  Permute,
   PipeSend,
   ContextExchange,
 };
