@@ -211,21 +211,24 @@ void CostModel::prepare(const ir::Module &M) {
 
   // Collectives that two-batch overlap hides and that take SMs leave the
   // compute beside them the rest.
-  TboSmShare = 0;
   SmTakingLayerKind.assign(M.Model.LayerKinds.size(), 0);
-  if (M.Plan.Overlap == OverlapMode::TwoBatch && Gpu.CommSms > 0 && Gpu.Sms > Gpu.CommSms) {
+  if (M.Plan.Overlap == OverlapMode::TwoBatch && commSmShare() > 0) {
     const TwoBatchSpec &TB = twoBatch(M);
     for (size_t I = 0; I < N; ++I) {
       const Op &O = M.Ops[I];
       if (!O.isComm() || O.Layer < 0 || !Rules[I].TakesSms || Rules[I].Free)
         continue;
       for (const TwoBatchSpec::Hide &H : TB.Hides)
-        if (llvm::is_contained(H.Comm, O.R)) {
-          TboSmShare = static_cast<double>(Gpu.CommSms) / static_cast<double>(Gpu.Sms);
+        if (llvm::is_contained(H.Comm, O.R))
           SmTakingLayerKind[O.LayerKind] = 1;
-        }
     }
   }
+}
+
+double CostModel::commSmShare() const {
+  return Gpu.CommSms > 0 && Gpu.Sms > Gpu.CommSms
+             ? static_cast<double>(Gpu.CommSms) / static_cast<double>(Gpu.Sms)
+             : 0.0;
 }
 
 /// The next wider format a GPU without \p T would compute in.
@@ -324,9 +327,8 @@ OpCost CostModel::costKernel(const ir::Module &M, const Op &Orig, size_t I,
     Eff *= R.EffCurve->eval(X);
   }
   double ComputeMs = Flops > 0 && Rate > 0 && Eff > 0 ? Flops / (Rate * 1e9 * Eff) : 0;
-  if (Split && R.LeavesCommSms && TboSmShare > 0 && O.Layer >= 0 &&
-      SmTakingLayerKind[O.LayerKind]) {
-    ComputeMs /= 1 - TboSmShare;
+  if (Split && R.LeavesCommSms && O.Layer >= 0 && SmTakingLayerKind[O.LayerKind]) {
+    ComputeMs /= 1 - commSmShare();
     C.LeavesCommSms = true;
   }
 
@@ -566,7 +568,7 @@ void CostModel::addToLayer(LayerCost &LC, const ir::Module &M, const Op &O,
           Group = static_cast<int>(H);
     }
     if (Group >= 0) {
-      C.Hidden = true;
+      C.HideGroup = Group;
       LC.HideCommMs[static_cast<size_t>(Group)] += C.TimeMs;
       if (C.TakesSms)
         LC.HideSmCommMs[static_cast<size_t>(Group)] += C.TimeMs;
@@ -596,9 +598,7 @@ double CostModel::finishLayer(LayerCost &LC, const ir::Module &M) const {
   // collectives overlap min(1, C / X) of it, so the compute finishes after
   // max(C, X + s * U * min(1, C / X)), s = comm_sms / sms. With U = X that
   // is max(C, X + s * min(C, X)).
-  double SmShare = Gpu.CommSms > 0 && Gpu.Sms > Gpu.CommSms
-                       ? static_cast<double>(Gpu.CommSms) / static_cast<double>(Gpu.Sms)
-                       : 0.0;
+  double SmShare = commSmShare();
   LC.SmTaxMs = 0;
   for (size_t H = 0; H < NumHides; ++H) {
     double Behind = 0, Sharing = 0;
@@ -737,18 +737,14 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
     LC.Dominant = dominantBound(ComputeBound, MemoryBound, LC.ExposedCommMs);
   }
   // Each hidden collective's part of its group's excess.
-  if (NumHides) {
-    const TwoBatchSpec &TB = twoBatch(M);
-    for (size_t I = 0; I < M.Ops.size(); ++I) {
-      const Op &O = M.Ops[I];
-      OpCost &C = PC.Ops[I];
-      if (!O.isComm() || !C.Hidden || O.Layer < 0)
-        continue;
-      const LayerCost &LC = PC.Layers[static_cast<size_t>(O.Layer)];
-      for (size_t H = 0; H < TB.Hides.size(); ++H)
-        if (llvm::is_contained(TB.Hides[H].Comm, O.R) && LC.HideCommMs[H] > 0)
-          C.ExposedMs = std::max(0.0, LC.HideBalanceMs[H]) * C.TimeMs / LC.HideCommMs[H];
-    }
+  for (size_t I = 0; I < M.Ops.size(); ++I) {
+    OpCost &C = PC.Ops[I];
+    if (!C.hidden())
+      continue;
+    const LayerCost &LC = PC.Layers[static_cast<size_t>(M.Ops[I].Layer)];
+    size_t H = static_cast<size_t>(C.HideGroup);
+    if (LC.HideCommMs[H] > 0)
+      C.ExposedMs = std::max(0.0, LC.HideBalanceMs[H]) * C.TimeMs / LC.HideCommMs[H];
   }
   PC.StepIfHiddenMs += PC.OutsideLayersMs;
   finishStep(PC.StageMs, Micro, PC.StepMs, PC.StepIfHiddenMs, PC.BubbleMs);

@@ -213,7 +213,7 @@ public:
                           shapeOf(*P.M, *K.O), fixed(K.C->TimeMs, 4),
                           fixed(K.C->Flops / 1e9, 3),
                           fixed((K.O->isComm() ? K.C->CommBytes : K.C->Bytes) / 1e6, 3),
-                          boundName(K.C->B), K.C->Hidden ? " (hidden)" : "");
+                          boundName(K.C->B), K.C->hidden() ? " (hidden)" : "");
       }
     }
   }
@@ -238,7 +238,7 @@ public:
                                           {"comm_bytes", K.C->CommBytes},
                                           {"executions", K.C->Executions},
                                           {"rate", dtypeName(K.C->Rate)},
-                                          {"hidden", K.C->Hidden},
+                                          {"hidden", K.C->hidden()},
                                           {"bound", boundName(K.C->B)}});
       O[phaseName(P.P)] = std::move(Rows);
     }
@@ -283,7 +283,7 @@ public:
                           Synthetic ? "scale_up" : ir::linkName(K.O->L).str(),
                           fixed(K.C->CommBytes / 1e6, 3),
                           fixed(Synthetic ? K.C->CommMs : K.C->TimeMs, 4),
-                          !K.C->Hidden ? std::string()
+                          !K.C->hidden() ? std::string()
                           : K.C->ExposedMs < 5e-5
                               ? std::string("hidden by two-batch overlap")
                               : "two-batch overlap hides all but " +
@@ -312,9 +312,9 @@ public:
             {"link", Synthetic ? "scale_up" : ir::linkName(K.O->L)},
             {"bytes", K.C->CommBytes},
             {"time_ms", Synthetic ? K.C->CommMs : K.C->TimeMs},
-            {"hidden", K.C->Hidden}};
+            {"hidden", K.C->hidden()}};
         // What two-batch overlap could not hide of a collective it hides.
-        if (K.C->Hidden)
+        if (K.C->hidden())
           Row["exposed_ms"] = K.C->ExposedMs;
         Rows.push_back(std::move(Row));
       }
@@ -335,7 +335,7 @@ public:
            << ir::opName(K.O->Kind) << ',' << ir::roleName(K.O->R) << ','
            << ir::groupName(K.O->G) << ',' << K.O->Participants << ','
            << ir::linkName(K.O->L) << ',' << fixed(K.C->CommBytes, 0) << ','
-           << fixed(K.C->TimeMs, 6) << ',' << (K.C->Hidden ? 1 : 0) << '\n';
+           << fixed(K.C->TimeMs, 6) << ',' << (K.C->hidden() ? 1 : 0) << '\n';
       }
   }
 };

@@ -37,7 +37,8 @@ struct OpCost {
   Bound B = Bound::None;
   Block Blk = Block::Other;
   DType Rate = DType::BF16; // the unit the FLOPs ran on
-  bool Hidden = false;      // communication hidden by two-batch overlap
+  /// The two-batch hide group that hides this collective (-1: none).
+  int HideGroup = -1;
   /// Of a hidden collective's time, what its hide group could not hide
   /// (the group's excess over its compute, shared by time).
   double ExposedMs = 0;
@@ -45,6 +46,8 @@ struct OpCost {
   /// A kernel that ran on the SMs two-batch overlap's collectives leave
   /// (its compute time is already at that rate).
   bool LeavesCommSms = false;
+  /// Communication hidden by two-batch overlap.
+  bool hidden() const { return HideGroup >= 0; }
 };
 
 struct LayerCost {
@@ -173,11 +176,12 @@ private:
   std::vector<double> StageWeightBytes; // per stage, as memory() counts them
   std::vector<uint32_t> KvOps;          // attention ops that cache KV
   const ir::Module *MemoryTermsOf = nullptr; // the module prepare() saw
-  /// comm_sms / sms when two-batch overlap hides collectives that take SMs
-  /// (leaves_comm_sms kernels of the layers that hold them then run on the
-  /// rest), else 0.
-  double TboSmShare = 0;
-  std::vector<uint8_t> SmTakingLayerKind; // per layer kind: holds such collectives
+  /// Per layer kind: two-batch overlap hides collectives of it that take
+  /// SMs, so its leaves_comm_sms kernels run on the rest.
+  std::vector<uint8_t> SmTakingLayerKind;
+  /// comm_sms / sms, the share of the GPU collectives that take SMs occupy
+  /// (0 when the catalog gives none).
+  double commSmShare() const;
 
   // The steps of evaluate(), shared with StepEvaluator so that both give
   // the same numbers bit for bit.
