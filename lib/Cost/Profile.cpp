@@ -8,7 +8,6 @@
 
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 
 #include <cmath>
@@ -574,13 +573,11 @@ public:
           Claimed[B] += Hd.Share;
       for (const auto &[B, Sum] : Claimed)
         if (Sum > 1 + 1e-9)
-          error(join(Path, "hide"), "the hide groups claim " + formatShare(Sum) +
+          error(join(Path, "hide"), "the hide groups claim " + formatShortest(Sum) +
                                         " of block '" + blockName(B).str() +
                                         "'; their shares of one block sum to at most 1");
     }
   }
-
-  static std::string formatShare(double S) { return llvm::formatv("{0:f2}", S).str(); }
 
 private:
   DiagnosticEngine &Diags;

@@ -393,6 +393,8 @@ void ShardPass::shardMoe(Op O) {
   // dispatch and returns in the combine.
   double Share = 1.0 / static_cast<double>(TP * SP);
   double Imbalance = Mod->Plan.ExpertImbalance;
+  // The (token, expert) pairs this device's experts receive.
+  double Received = static_cast<double>(Replicas) * X.TopK / EP / EDP * Imbalance;
   O.Redundancy = 1;
   switch (O.R) {
   case Role::Router:
@@ -422,7 +424,7 @@ void ShardPass::shardMoe(Op O) {
       P.Mtp = O.Mtp;
       P.Devices = O.Devices;
       P.ActType = Mod->Prec.Dispatch;
-      P.Tokens = Extent::tokens(static_cast<double>(Replicas) * X.TopK / EP / EDP * Imbalance);
+      P.Tokens = Extent::tokens(Received);
       P.In = P.Out = Hidden;
       push(P);
     }
@@ -456,8 +458,7 @@ void ShardPass::shardMoe(Op O) {
     return;
   }
   case Role::ExpertAct:
-    // The tokens this device's experts received.
-    O.Tokens = Extent::tokens(static_cast<double>(Replicas) * X.TopK / EP / EDP * Imbalance);
+    O.Tokens = Extent::tokens(Received);
     O.In /= ETP;
     O.Out /= ETP;
     push(O);

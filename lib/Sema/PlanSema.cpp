@@ -26,10 +26,6 @@ using llvm::StringRef;
 
 namespace {
 
-/// The largest expert_imbalance a plan may state: every routed pair of a
-/// layer on one GPU of 64.
-constexpr double MaxExpertImbalance = 64;
-
 const StringRef PlanKeys[] = {"tp", "pp", "dp", "ep", "etp", "sp",
                               "attention_dp", "micro_batches", "overlap",
                               "stages", "seq_parallel", "redundant_experts",

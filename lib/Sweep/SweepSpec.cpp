@@ -118,9 +118,11 @@ bool ssc::sweep::parseAxisValues(Axis A, StringRef Text, AxisValues &Out,
     if (!parseNumberList(Text, Out.Numbers, Err))
       return false;
     for (double D : Out.Numbers)
-      if (!(D >= 1 && D <= 64)) {
-        Err = {0, "an expert imbalance is a number from 1 to 64 (the busiest GPU's "
-                  "routed tokens over the mean), not " + formatShortest(D)};
+      if (!(D >= 1 && D <= MaxExpertImbalance)) {
+        Err = {0, "an expert imbalance is a number from 1 to " +
+                      formatShortest(MaxExpertImbalance) +
+                      " (the busiest GPU's routed tokens over the mean), not " +
+                      formatShortest(D)};
         return false;
       }
     return true;

@@ -18,7 +18,9 @@
 #include "ssc/Cost/Profile.h"
 #include "ssc/Report/Report.h"
 #include "ssc/Report/Uncertainty.h"
+#include "ssc/Spec/Plan.h"
 #include "ssc/Support/DataPaths.h"
+#include "ssc/Support/Format.h"
 #include "ssc/Support/JSONLocator.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -306,10 +308,11 @@ std::string RowPredictor::predictRow(const Row &R, const Program &P, const Model
   // An optional column states the measured run's expert load imbalance.
   if (std::string S = R.get("expert_imbalance"); !S.empty()) {
     double D = 0;
-    if (StringRef(S).getAsDouble(D) || !(D >= 1 && D <= 64)) {
+    if (StringRef(S).getAsDouble(D) || !(D >= 1 && D <= MaxExpertImbalance)) {
       Diags.error(R.loc("expert_imbalance"),
-                  "'expert_imbalance' must be a number from 1 to 64 (the busiest GPU's "
-                  "routed tokens over the mean), not '" + S + "'");
+                  "'expert_imbalance' must be a number from 1 to " +
+                      formatShortest(MaxExpertImbalance) +
+                      " (the busiest GPU's routed tokens over the mean), not '" + S + "'");
       return "malformed field";
     }
     PhP.ExpertImbalance = D;

@@ -51,6 +51,10 @@ struct LayerOverride {
   llvm::SMLoc TPLoc;
 };
 
+/// The largest expert_imbalance a plan, a validation row or a sweep may
+/// state: every routed pair of a layer on one GPU of 64.
+constexpr double MaxExpertImbalance = 64;
+
 /// The degrees of one phase. Fields that were not written keep their
 /// defaults; `*Loc` are the locations of written values (for diagnostics).
 struct PhasePlan {
