@@ -64,6 +64,7 @@ Block ssc::cost::blockOf(const ir::Op &O) {
   case Role::O:
   case Role::Attn:
   case Role::Rope:
+  case Role::KConcat:
   case Role::AttnResidual:
   case Role::ContextExchange:
   case Role::EhProj:

@@ -52,6 +52,7 @@ llvm::StringRef ssc::ir::opName(OpKind K) {
   case OpKind::TopK: return "nn.topk";
   case OpKind::MoeCombine: return "nn.moe_combine";
   case OpKind::MoePermute: return "nn.moe_permute";
+  case OpKind::Concat: return "nn.concat";
   case OpKind::AllReduce: return "comm.all_reduce";
   case OpKind::AllGather: return "comm.all_gather";
   case OpKind::ReduceScatter: return "comm.reduce_scatter";
@@ -95,6 +96,7 @@ llvm::StringRef ssc::ir::roleName(Role R) {
   case Role::O: return "o";
   case Role::Attn: return "attn";
   case Role::Rope: return "rope";
+  case Role::KConcat: return "k_concat";
   case Role::GateUp: return "gate_up";
   case Role::Gate: return "gate";
   case Role::Up: return "up";
@@ -290,9 +292,10 @@ OpMetrics ssc::ir::metricsOf(const Op &O, const Workload &W) {
   case OpKind::TopK:
   case OpKind::MoeCombine:
   case OpKind::MoePermute:
-    // In: input width, Out: output width. A permute (before or after
-    // lowering) only moves rows.
-    R.Flops = O.R == Role::Permute ? 0 : 4 * T * std::max(In, Out);
+  case OpKind::Concat:
+    // In: input width, Out: output width. A permute or a concatenation
+    // (before or after lowering) only moves data.
+    R.Flops = O.R == Role::Permute || O.R == Role::KConcat ? 0 : 4 * T * std::max(In, Out);
     R.ActBytes = T * (In + Out) * Act;
     return Finish();
   case OpKind::Attention:

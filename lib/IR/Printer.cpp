@@ -145,6 +145,7 @@ void ssc::ir::printOp(const Module &M, const Op &O, llvm::raw_ostream &OS) {
   case OpKind::TopK:
   case OpKind::MoeCombine:
   case OpKind::MoePermute:
+  case OpKind::Concat:
   case OpKind::Elementwise:
     A.add("tokens", T).add("in", O.In).add("out", O.Out);
     Type = shape({T, static_cast<double>(O.Out)}, O.ActType);

@@ -6,7 +6,8 @@
 // embedding lookup, the final norm and the LM head (only the last position of
 // each sequence in prefill).
 //
-// MLA has two forms: plain (decompress K and V with kv_b, then attention with
+// MLA has two forms: plain (decompress K and V with kv_b, assemble per-head
+// keys from their nope part and the shared rope part, then attention with
 // head dims qk_nope + qk_rope and v_head) and absorbed (fold W_UK into the
 // query and W_UV into the output, attend over the latent cache). `auto`
 // picks absorbed for decode and plain for prefill, as DeepSeek's kernels do.
@@ -171,6 +172,12 @@ void DecomposePass::attention(const Module &M, const LayerSpec &L, Emitter &E) {
     // Decompress every key of every sequence, cached or new.
     Op &KvB = E.linear(Role::KVB, Latent, H * (Nope + VD));
     KvB.Tokens = Extent::allTokens();
+    // Attention kernels take one key tensor of head dim nope + rope per
+    // head; the rope part is shared by all heads in the latent cache. Each
+    // key's per-head nope part and the shared rope part are copied into it.
+    Op &KCat = E.elementwise(OpKind::Concat, Role::KConcat, H * Nope + RopeD,
+                             H * (Nope + RopeD));
+    KCat.Tokens = Extent::allTokens();
     At = &E.emit(OpKind::Attention, Role::Attn);
     At->Heads = H;
     At->KvHeads = H;

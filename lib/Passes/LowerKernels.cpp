@@ -56,6 +56,7 @@ public:
       case OpKind::TopK:
       case OpKind::MoeCombine:
       case OpKind::MoePermute:
+      case OpKind::Concat:
         O.Kind = OpKind::Elementwise;
         break;
       case OpKind::Attention:

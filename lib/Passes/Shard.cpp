@@ -199,6 +199,17 @@ void ShardPass::shardDense(Op O) {
     push(O);
     return;
 
+  case OpKind::Concat: {
+    // MLA keys: each TP rank assembles its own heads' keys; every rank
+    // reads the shared rope part.
+    const AttentionSpec &A = Mod->Model.LayerKinds[O.LayerKind].Attn;
+    int64_t Heads = A.Heads / TP;
+    O.In = Heads * A.QkNopeDim + A.QkRopeDim;
+    O.Out = Heads * (A.QkNopeDim + A.QkRopeDim);
+    O.How = TP > 1 ? Split::Heads : Split::None;
+    push(O);
+    return;
+  }
   case OpKind::Rope:
   case OpKind::Activation:
     O.In /= TP;

@@ -107,6 +107,7 @@ enum class OpKind : uint8_t {
   TopK,
   MoeCombine,
   MoePermute, // received tokens into expert order (contiguous grouped GEMMs)
+  Concat,     // copy parts (some broadcast) into one tensor: no FLOPs
   // comm dialect
   AllReduce,
   AllGather,
@@ -155,6 +156,7 @@ enum class Role : uint8_t {
   O,
   Attn,
   Rope,
+  KConcat,  // MLA plain: per-head keys from k_nope and the shared k_rope
   GateUp,   // fused gate and up projections
   Gate,
   Up,
