@@ -33,6 +33,14 @@ const GpuSpec *Program::findGpu(StringRef Name) const {
     for (const std::string &A : G->Aliases)
       if (A == Name)
         return G.get();
+  // Then any spelling of a name or an alias: "GB200x72", "gb200x72".
+  for (const auto &G : Gpus) {
+    if (Name.equals_insensitive(G->Name))
+      return G.get();
+    for (const std::string &A : G->Aliases)
+      if (Name.equals_insensitive(A))
+        return G.get();
+  }
   return nullptr;
 }
 
