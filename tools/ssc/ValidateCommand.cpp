@@ -81,17 +81,49 @@ struct Outcome {
 const char *const Required[] = {"id", "model", "precision", "target", "tp", "ep", "dp",
                                 "pp", "mode", "isl", "osl", "batch", "metric", "value"};
 
-/// Splits a CSV line (no quoting: the format has none) into fields with
-/// their byte offsets.
-std::vector<std::pair<StringRef, size_t>> splitLine(StringRef L) {
-  std::vector<std::pair<StringRef, size_t>> Out;
-  size_t Start = 0;
-  for (size_t I = 0; I <= L.size(); ++I)
-    if (I == L.size() || L[I] == ',') {
-      Out.push_back({L.slice(Start, I).trim(), Start});
-      Start = I + 1;
+/// Splits a CSV line into fields with their byte offsets. A field may be
+/// quoted (RFC 4180): commas inside the quotes belong to it and "" is one
+/// quote. Returns the offset of a quote left open, or npos.
+size_t splitLine(StringRef L, std::vector<std::pair<std::string, size_t>> &Out) {
+  Out.clear();
+  size_t I = 0;
+  while (true) {
+    size_t Start = I;
+    while (I < L.size() && (L[I] == ' ' || L[I] == '\t'))
+      ++I;
+    std::string Value;
+    if (I < L.size() && L[I] == '"') {
+      size_t Open = I++;
+      bool Closed = false;
+      while (I < L.size()) {
+        if (L[I] == '"') {
+          if (I + 1 < L.size() && L[I + 1] == '"') {
+            Value += '"';
+            I += 2;
+            continue;
+          }
+          Closed = true;
+          ++I;
+          break;
+        }
+        Value += L[I++];
+      }
+      if (!Closed)
+        return Open;
+      // Anything between the closing quote and the comma is kept as written.
+      size_t Comma = L.find(',', I);
+      Value += L.slice(I, Comma).rtrim().str();
+      I = Comma;
+    } else {
+      size_t Comma = L.find(',', I);
+      Value = L.slice(Start, Comma).trim().str();
+      I = Comma;
     }
-  return Out;
+    Out.push_back({std::move(Value), Start});
+    if (I == StringRef::npos || I >= L.size())
+      return StringRef::npos;
+    ++I; // past the comma
+  }
 }
 
 /// Reads the table; reports malformed lines at their position.
@@ -106,10 +138,18 @@ bool readTable(unsigned Buf, DiagnosticEngine &Diags, std::vector<Row> &Rows) {
     StringRef L = Lines[LI].rtrim("\r");
     if (L.trim().empty() || L.trim().starts_with("#"))
       continue;
-    auto Fields = splitLine(L);
+    std::vector<std::pair<std::string, size_t>> Fields;
+    if (size_t Open = splitLine(L, Fields); Open != StringRef::npos) {
+      Diags.error(SMLoc::getFromPointer(L.data() + Open),
+                  "this quote is not closed on its line");
+      Ok = false;
+      if (Header.empty())
+        return false;
+      continue;
+    }
     if (Header.empty()) {
       for (auto &F : Fields)
-        Header.push_back(F.first.lower());
+        Header.push_back(StringRef(F.first).lower());
       for (const char *R : Required)
         if (!is_contained(Header, R)) {
           Diags.error(SMLoc::getFromPointer(L.data()),
@@ -133,7 +173,7 @@ bool readTable(unsigned Buf, DiagnosticEngine &Diags, std::vector<Row> &Rows) {
     Row R;
     R.Line = static_cast<unsigned>(LI + 1);
     for (size_t I = 0; I < Fields.size(); ++I)
-      R.Fields[Header[I]] = {Fields[I].first.str(),
+      R.Fields[Header[I]] = {Fields[I].first,
                              SMLoc::getFromPointer(L.data() + Fields[I].second)};
     Rows.push_back(std::move(R));
   }
