@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Summarize `ssc validate` over a measurement file, by GPU and model kind.
+
+  summarize-validation.py FILE.csv [--ssc PATH] [--repo DIR]
+
+Runs `ssc validate --format=csv FILE.csv` and prints, for each GPU of the
+targets and each model kind (dense or MoE, by the zoo directory the model is
+in), the number of rows, the median and largest absolute error, the mean
+signed error, and how many rows fall within the band ssc states for them.
+A last line covers all rows. Rows ssc could not model are counted apart and
+make the exit status 1.
+"""
+
+import argparse
+import csv
+import io
+import os
+import statistics
+import subprocess
+import sys
+
+
+def gpu_of(target):
+    """'gb200x4' -> 'gb200'; a target without a count names one GPU."""
+    name, sep, count = target.rpartition("x")
+    return name if sep and count.isdigit() and name else target
+
+
+def kind_of(model, repo):
+    if os.path.exists(os.path.join(repo, "models", "moe", model + ".arch")):
+        return "moe"
+    return "dense"
+
+
+def line(label, rows):
+    errs = [r["err"] for r in rows]
+    absd = [abs(e) for e in errs]
+    inside = sum(1 for r in rows if abs(r["err"]) <= r["band"])
+    return "%-16s %5d %8.1f %8.1f %+9.1f %8s" % (
+        label, len(rows), statistics.median(absd), max(absd), statistics.mean(errs),
+        "%d/%d" % (inside, len(rows)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("file")
+    ap.add_argument("--ssc", default="ssc")
+    ap.add_argument("--repo", default=os.path.join(os.path.dirname(__file__), "..", ".."))
+    args = ap.parse_args()
+
+    run = subprocess.run([args.ssc, "validate", "--format=csv", args.file],
+                         capture_output=True, text=True)
+    if run.returncode not in (0, 1) or not run.stdout:
+        sys.stderr.write(run.stderr)
+        sys.exit("error: ssc validate failed (exit %d)" % run.returncode)
+
+    groups, everything, missing = {}, [], []
+    for r in csv.DictReader(io.StringIO(run.stdout)):
+        if not r["error_pct"]:
+            missing.append(r["id"] + ": " + r["reason"])
+            continue
+        row = {"err": float(r["error_pct"]),
+               "band": float(r["band_pct"]) if r["band_pct"] else 0.0}
+        key = (gpu_of(r["target"]), kind_of(r["model"], args.repo))
+        groups.setdefault(key, []).append(row)
+        everything.append(row)
+
+    print("%-16s %5s %8s %8s %9s %8s" % ("gpu/kind", "rows", "median", "max", "mean",
+                                         "in_band"))
+    for key in sorted(groups):
+        print(line("/".join(key), groups[key]))
+    if everything:
+        print(line("all", everything))
+    for m in missing:
+        print("not modeled: " + m)
+    sys.exit(1 if missing else 0)
+
+
+if __name__ == "__main__":
+    main()
