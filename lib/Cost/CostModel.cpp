@@ -558,7 +558,7 @@ void CostModel::addToLayer(LayerCost &LC, const ir::Module &M, const Op &O,
   LC.Kind = O.LayerKind;
   LC.Stage = O.Stage;
   LC.Mtp = O.Mtp;
-  if (O.isComm()) {
+  if (O.isComm() && C.crossesLink()) {
     LC.CommMs += C.TimeMs;
     int Group = -1;
     if (M.Plan.Overlap == OverlapMode::TwoBatch) {
@@ -701,12 +701,13 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
     OpCost &C = PC.Ops[I];
     if (O.dialect() == ir::Dialect::Model || O.dialect() == ir::Dialect::NN)
       continue;
-    PC.ComputeMs += O.isComm() ? 0 : C.TimeMs;
-    PC.CommMs += O.isComm() ? C.TimeMs : C.CommMs;
+    bool Transfer = O.isComm() && C.crossesLink();
+    PC.ComputeMs += Transfer ? 0 : C.TimeMs;
+    PC.CommMs += Transfer ? C.TimeMs : C.CommMs;
     if (O.Layer < 0) {
       PC.OutsideLayersMs += C.TimeMs;
       PC.StageMs[std::min<size_t>(O.Stage, PC.StageMs.size() - 1)] += C.TimeMs;
-      if (O.isComm())
+      if (Transfer)
         PC.ExposedCommMs += C.TimeMs;
       continue;
     }
@@ -716,7 +717,7 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
   // Each layer's ops, for what dominates it.
   std::vector<std::vector<uint32_t>> LayerOps(PC.Layers.size());
   for (size_t I = 0; I < M.Ops.size(); ++I)
-    if (M.Ops[I].Layer >= 0 && !M.Ops[I].isComm())
+    if (M.Ops[I].Layer >= 0 && !(M.Ops[I].isComm() && PC.Ops[I].crossesLink()))
       LayerOps[static_cast<size_t>(M.Ops[I].Layer)].push_back(static_cast<uint32_t>(I));
 
   for (LayerCost &LC : PC.Layers) {

@@ -75,7 +75,7 @@ StepCost StepEvaluator::evaluate(const ir::Workload &WIn) const {
     const ir::Op &O = M.Ops[I];
     OutsideMs += C.TimeMs;
     StageMs[std::min<size_t>(O.Stage, NumStages - 1)] += C.TimeMs;
-    if (O.isComm())
+    if (O.isComm() && C.crossesLink())
       S.ExposedCommMs += C.TimeMs;
   }
 

@@ -48,6 +48,10 @@ struct OpCost {
   bool LeavesCommSms = false;
   /// Communication hidden by two-batch overlap.
   bool hidden() const { return HideGroup >= 0; }
+  /// Data that crossed a link: a collective over two or more GPUs. A
+  /// collective over one GPU (the local permute of an MoE layer without
+  /// expert parallelism) is a copy in HBM, costed and counted as memory.
+  bool crossesLink() const { return B == Bound::Comm; }
 };
 
 struct LayerCost {
