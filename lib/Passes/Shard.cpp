@@ -48,6 +48,9 @@ private:
   const Module *Mod = nullptr;
   std::vector<Op> Out;
   bool SeqSharded = false; // Megatron-SP: activations split by tokens
+  /// Expert parallelism over the TP group without attention data
+  /// parallelism: every rank holds all of the replica's tokens already.
+  bool ReplicatedEP = false;
 
   /// Scale of per-token sizes on one device for the dense part: context
   /// parallelism splits a prefill's tokens; decode keeps every token on every
@@ -86,6 +89,7 @@ private:
                  int64_t Extent, const ssc::ir::Extent &Bytes);
   void shardDense(Op O);
   void shardMoe(Op O);
+  void shardMoeReplicated(Op O);
   void allGatherIfSeqSharded(const Op &At);
   void afterRowParallel(const Op &At, const ssc::ir::Extent &Tokens);
   bool isMoeOp(const Op &O) const;
@@ -397,6 +401,11 @@ void ShardPass::shardMoe(Op O) {
     return;
   }
 
+  if (ReplicatedEP) {
+    shardMoeReplicated(O);
+    return;
+  }
+
   // Expert parallelism. Each device routes and dispatches its share of the
   // group's tokens (TP ranks of a replica split their identical tokens).
   // The ops are the busiest GPU's: with expert_imbalance, its experts get
@@ -484,6 +493,87 @@ void ShardPass::shardMoe(Op O) {
   }
 }
 
+// Expert parallelism inside the TP group, without attention data
+// parallelism (tp=8 ep=8): after attention's all-reduce every rank holds all
+// of the replica's tokens, so nothing is dispatched. As vLLM, TensorRT-LLM
+// and SGLang's non-DeepEP MoE run it, each rank routes every token, permutes
+// the pairs routed to its own experts into expert order and runs them, the
+// shared experts are tensor-split like an MLP, and one all-reduce sums the
+// partial outputs.
+void ShardPass::shardMoeReplicated(Op O) {
+  const MoeSpec &X = *Mod->Model.LayerKinds[O.LayerKind].Moe;
+  int64_t Hidden = Mod->Model.Hidden;
+  double Imbalance = Mod->Plan.ExpertImbalance;
+  double Slots = static_cast<double>(X.Experts + Mod->Plan.RedundantExperts);
+  // The (token, expert) pairs this rank's experts receive, per token.
+  double Received = static_cast<double>(X.TopK) / EP * Imbalance;
+  O.Tokens = O.Tokens.scaled(tokenScale());
+  O.Redundancy = 1;
+  auto LocalPermute = [&](const Op &At, Role R, DType D) {
+    collective(At, OpKind::AllToAll, R, Group::EP, 1, 1,
+               Extent::tokens(tokenScale() * Received * Hidden * bytesPerElement(D)));
+  };
+  switch (O.R) {
+  case Role::Router:
+  case Role::SharedGate:
+    O.How = Split::Replicated;
+    O.Redundancy = TP;
+    push(O);
+    if (O.R == Role::Router && O.Kind == OpKind::TopK)
+      LocalPermute(O, Role::Dispatch, Mod->Prec.Dispatch);
+    break;
+  case Role::ExpertGateUp:
+  case Role::ExpertGate:
+  case Role::ExpertUp:
+  case Role::ExpertDown:
+    O.Groups = Slots / EP;
+    O.Tokens = Extent::tokens(tokenScale() * X.TopK / Slots * Imbalance);
+    O.How = Split::Experts;
+    O.WeightShards = EP;
+    push(O);
+    if (O.R == Role::ExpertDown)
+      LocalPermute(O, Role::Combine, Mod->Prec.Combine);
+    break;
+  case Role::ExpertAct:
+    O.Tokens = Extent::tokens(tokenScale() * Received);
+    push(O);
+    break;
+  case Role::Combine:
+    // The weighted sum of the rank's own expert outputs, counted over its
+    // share of the tokens (the partial sums of all ranks add up to one
+    // combine of every token).
+    O.Tokens = O.Tokens.scaled(1.0 / TP);
+    push(O);
+    break;
+  case Role::SharedGateUp:
+    O.Out /= TP;
+    O.How = Split::Column;
+    push(O);
+    break;
+  case Role::Act: // the shared experts' activation
+    O.In /= TP;
+    O.Out /= TP;
+    O.How = Split::Column;
+    push(O);
+    break;
+  case Role::SharedDown:
+    O.In /= TP;
+    O.How = Split::Row;
+    push(O);
+    break;
+  default:
+    push(O);
+    break;
+  }
+  // One all-reduce after the layer's last op that leaves partial sums.
+  bool Last = X.SharedExperts > 0 ? O.R == Role::SharedDown && !X.SharedGate
+                                  : O.R == Role::Combine && O.Kind == OpKind::MoeCombine;
+  if (O.R == Role::SharedGate)
+    Last = true;
+  if (Last)
+    afterRowParallel(O, Extent::tokens(tokenScale()));
+}
+
 bool ShardPass::run(Module &M, DiagnosticEngine &Diags) {
   for (const Op &O : M.Ops)
     if (O.dialect() == Dialect::Model || O.dialect() == Dialect::Kernel) {
@@ -503,6 +593,8 @@ bool ShardPass::run(Module &M, DiagnosticEngine &Diags) {
   MoeGroup = P.moeGroup();
   EDP = std::max<int64_t>(1, P.expertDP());
   Replicas = P.attentionDP() ? DP : 1;
+  ReplicatedEP = EP > 1 && !P.attentionDP() && ETP == 1 && EP == TP && SP == 1 &&
+                 !P.SeqParallel;
   Prefill = M.W.P == Phase::Prefill;
   Domain = M.Tgt.Gpu ? M.Tgt.Gpu->ScaleUpGpus : 1;
   ActBytes = bytesPerElement(M.Prec.Activations);
@@ -574,7 +666,7 @@ bool ShardPass::run(Module &M, DiagnosticEngine &Diags) {
     }
     if (Moe) {
       shardMoe(O);
-      MoePending = EP > 1;
+      MoePending = EP > 1 && !ReplicatedEP;
     } else {
       size_t First = Out.size();
       shardDense(O);
