@@ -2,7 +2,7 @@
 """Compares a cost profile's kernel times with kernel times measured on a GPU.
 
     compare-profile.py [--profile default] [--data profiles/calibration/h200/kernels.csv]
-                       [--ssc build/bin/ssc] [--rows] [--max-median PCT] [--max-p90 PCT]
+                       [--ssc build/bin/ssc] [--rows] [--dtype D] [--max-median PCT] [--max-p90 PCT]
 
 Every measured row (scripts/calibrate/measure-kernels.py) whose kernel is one
 that a zoo model lowers to is predicted through ssc's whole pipeline: the
@@ -57,7 +57,7 @@ GEMM_ROLES = {
 # as DeepGEMM (what DeepSeek-style serving runs), which kernels.csv measures;
 # PyTorch's grouped fp8 GEMM is about half as fast.
 NOT_MODELED = {"torch._scaled_grouped_mm"}
-GPU_OF = {"NVIDIA H200": "h200", "NVIDIA H100 80GB HBM3": "h100"}
+GPU_OF = {"NVIDIA H200": "h200", "NVIDIA H100 80GB HBM3": "h100", "NVIDIA B200": "b200"}
 
 
 class Query:
@@ -192,6 +192,8 @@ def main():
                                                    "kernels.csv"))
     ap.add_argument("--ssc", default=os.path.join(REPO, "build", "bin", "ssc"))
     ap.add_argument("--rows", action="store_true", help="print every row")
+    ap.add_argument("--dtype", action="append",
+                    help="compare only the rows of this dtype (repeatable)")
     ap.add_argument("--max-median", type=float)
     ap.add_argument("--max-p90", type=float)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
@@ -209,6 +211,8 @@ def main():
     if not gpu:
         sys.exit(f"no catalog GPU for '{env['gpu']}'")
     rows = best_rows(list(csv.DictReader(open(args.data))))
+    if args.dtype:
+        rows = [r for r in rows if r["dtype"] in args.dtype]
     work = plan_rows(rows, gpu)
     skipped = sum(1 for r in rows if r["impl"] in NOT_MODELED)
     queries = {}

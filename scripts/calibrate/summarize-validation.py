@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Summarize `ssc validate` over a measurement file, by GPU and model kind.
 
-  summarize-validation.py FILE.csv [--ssc PATH] [--repo DIR]
+  summarize-validation.py FILE.csv [--ssc PATH] [--repo DIR] [--profile NAME]
 
 Runs `ssc validate --format=csv FILE.csv` and prints, for each GPU of the
 targets and each model kind (dense or MoE, by the zoo directory the model is
@@ -46,9 +46,13 @@ def main():
     ap.add_argument("file")
     ap.add_argument("--ssc", default="ssc")
     ap.add_argument("--repo", default=os.path.join(os.path.dirname(__file__), "..", ".."))
+    ap.add_argument("--profile", help="cost profile passed to ssc validate (default: its own)")
     args = ap.parse_args()
 
-    run = subprocess.run([args.ssc, "validate", "--format=csv", args.file],
+    cmd = [args.ssc, "validate", "--format=csv", args.file]
+    if args.profile:
+        cmd.append("--profile=" + args.profile)
+    run = subprocess.run(cmd,
                          capture_output=True, text=True)
     if run.returncode not in (0, 1) or not run.stdout:
         sys.stderr.write(run.stderr)
