@@ -52,8 +52,7 @@ def main():
     cmd = [args.ssc, "validate", "--format=csv", args.file]
     if args.profile:
         cmd.append("--profile=" + args.profile)
-    run = subprocess.run(cmd,
-                         capture_output=True, text=True)
+    run = subprocess.run(cmd, capture_output=True, text=True)
     if run.returncode not in (0, 1) or not run.stdout:
         sys.stderr.write(run.stderr)
         sys.exit("error: ssc validate failed (exit %d)" % run.returncode)
