@@ -212,7 +212,11 @@ def main():
         sys.exit(f"no catalog GPU for '{env['gpu']}'")
     rows = best_rows(list(csv.DictReader(open(args.data))))
     if args.dtype:
+        present = sorted({r["dtype"] for r in rows})
         rows = [r for r in rows if r["dtype"] in args.dtype]
+        if not rows:
+            sys.exit(f"error: no rows of dtype {', '.join(args.dtype)} in {args.data} "
+                     f"(it has {', '.join(present)})")
     work = plan_rows(rows, gpu)
     skipped = sum(1 for r in rows if r["impl"] in NOT_MODELED)
     queries = {}
