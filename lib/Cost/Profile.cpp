@@ -1,6 +1,7 @@
 //===- Profile.cpp - Loading cost profiles --------------------------------===//
 
 #include "ssc/Cost/Profile.h"
+#include "ssc/Spec/Plan.h"
 
 #include "ssc/Support/DataPaths.h"
 #include "ssc/Support/Format.h"
@@ -734,11 +735,15 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
     }
   }
   if (const llvm::json::Object *Srv = O->getObject("serving")) {
-    static const StringRef SKeys[] = {"max_batch", "max_tokens_per_step", "note"};
+    static const StringRef SKeys[] = {"max_batch", "max_tokens_per_step",
+                                      "eplb_expert_imbalance", "note"};
     R.checkKeys(*Srv, "serving", SKeys);
     P.Serving.MaxBatch = R.number(*Srv, "max_batch", "serving", 0, 1e9).value_or(0);
     P.Serving.MaxTokensPerStep =
         R.number(*Srv, "max_tokens_per_step", "serving", 0, 1e12).value_or(0);
+    P.Serving.EplbExpertImbalance =
+        R.number(*Srv, "eplb_expert_imbalance", "serving", 1, MaxExpertImbalance)
+            .value_or(1);
   }
   if (const llvm::json::Object *Un = O->getObject("uncertainty")) {
     static const StringRef UKeys[] = {"bands", "default_pct", "calibrated", "note"};

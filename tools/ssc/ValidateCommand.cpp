@@ -328,8 +328,9 @@ std::string RowPredictor::predictRow(const Row &R, const Program &P, const Model
     return firstError(OS.str());
 
   // The plan: DeepSeek-style expert placement where EP does not divide the
-  // experts (redundant experts fill every GPU equally), two-batch overlap
-  // when attention replicas share the experts.
+  // experts (redundant experts fill every GPU equally); where attention
+  // replicas share the experts (wide EP), two-batch overlap and the load
+  // imbalance EPLB leaves (the profile's serving.eplb_expert_imbalance).
   PlanSpec Plan;
   Plan.Name = "row-" + O.Id;
   PhasePlan PhP;
@@ -343,8 +344,10 @@ std::string RowPredictor::predictRow(const Row &R, const Program &P, const Model
         int64_t Slots = (L.Moe->Experts + EP - 1) / EP * EP;
         PhP.RedundantExperts = std::max(PhP.RedundantExperts, Slots - L.Moe->Experts);
       }
-  if (PhP.attentionDP() && EP > 1)
+  if (PhP.attentionDP() && EP > 1) {
     PhP.Overlap = OverlapMode::TwoBatch;
+    PhP.ExpertImbalance = Prof.Serving.EplbExpertImbalance;
+  }
   // An optional column states the measured run's expert load imbalance.
   if (std::string S = R.get("expert_imbalance"); !S.empty()) {
     double D = 0;

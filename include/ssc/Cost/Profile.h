@@ -205,6 +205,11 @@ struct ServingSpec {
   double MaxBatch = 0;
   /// Most tokens (decoded plus prefilled) in one step (0: no limit).
   double MaxTokensPerStep = 0;
+  /// The busiest GPU's routed load over the mean that expert load
+  /// balancing (EPLB) leaves in a wide expert-parallel deployment (attention
+  /// data parallel, experts over the same GPUs); 1: perfectly balanced.
+  /// `ssc validate` applies it to such rows unless they state their own.
+  double EplbExpertImbalance = 1;
 };
 
 /// How far predictions under this profile are trusted (Report/Uncertainty.h):
