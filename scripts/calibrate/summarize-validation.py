@@ -2,6 +2,7 @@
 """Summarize `ssc validate` over a measurement file, by GPU and model kind.
 
   summarize-validation.py FILE.csv [--ssc PATH] [--repo DIR] [--profile NAME]
+                          [--model NAME]... [--set COLUMN=VALUE]...
 
 Runs `ssc validate --format=csv FILE.csv` and prints, for each GPU of the
 targets and each model kind (dense or MoE, by the zoo directory the model is
@@ -9,6 +10,10 @@ in), the number of rows, the median and largest absolute error, the mean
 signed error, and how many rows fall within the band ssc states for them.
 A last line covers all rows. Rows ssc could not model are counted apart and
 make the exit status 1.
+
+--model keeps only the rows of the named models; --set gives a column one
+value on every row (a what-if, such as --set kv_dtype=bf16). Either writes
+the selected rows to a temporary file, which ssc validate then reads.
 """
 
 import argparse
@@ -18,6 +23,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 
 
 def gpu_of(target):
@@ -47,12 +53,41 @@ def main():
     ap.add_argument("--ssc", default="ssc")
     ap.add_argument("--repo", default=os.path.join(os.path.dirname(__file__), "..", ".."))
     ap.add_argument("--profile", help="cost profile passed to ssc validate (default: its own)")
+    ap.add_argument("--model", action="append", default=[],
+                    help="keep only this model's rows (repeatable)")
+    ap.add_argument("--set", action="append", default=[], metavar="COLUMN=VALUE",
+                    help="give every row this value in COLUMN (repeatable)")
     args = ap.parse_args()
 
-    cmd = [args.ssc, "validate", "--format=csv", args.file]
+    table = args.file
+    if args.model or args.set:
+        with open(args.file, newline="") as f:
+            reader = csv.DictReader(f)
+            fields = list(reader.fieldnames or [])
+            rows = [r for r in reader if not args.model or r.get("model") in args.model]
+        if not rows:
+            sys.exit("error: no row of %s is of model %s" % (args.file, ", ".join(args.model)))
+        for assignment in args.set:
+            column, sep, value = assignment.partition("=")
+            if not sep or not column:
+                sys.exit("error: --set takes COLUMN=VALUE, not '%s'" % assignment)
+            if column not in fields:
+                fields.append(column)
+            for r in rows:
+                r[column] = value
+        tmp = tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, newline="")
+        with tmp:
+            w = csv.DictWriter(tmp, fieldnames=fields, lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows)
+        table = tmp.name
+
+    cmd = [args.ssc, "validate", "--format=csv", table]
     if args.profile:
         cmd.append("--profile=" + args.profile)
     run = subprocess.run(cmd, capture_output=True, text=True)
+    if table != args.file:
+        os.unlink(table)
     if run.returncode not in (0, 1) or not run.stdout:
         sys.stderr.write(run.stderr)
         sys.exit("error: ssc validate failed (exit %d)" % run.returncode)
