@@ -1,6 +1,7 @@
 //===- CostModel.cpp - Time and memory of a lowered module -----------------===//
 
 #include "ssc/Cost/CostModel.h"
+#include "ssc/Support/Format.h"
 
 #include "llvm/ADT/SmallVector.h"
 
@@ -677,10 +678,16 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
                        .str());
     PC.Ops[I] = C;
   }
-  if (Plan.EP > 1 && Plan.ExpertImbalance == 1 && M.Model.hasMoe())
-    Notes.insert("routed experts evenly loaded over the ep=" + std::to_string(Plan.EP) +
-                 " GPUs (expert_imbalance in the plan states the busiest GPU's load "
-                 "over the mean)");
+  if (Plan.EP > 1 && Plan.ExpertImbalance == 1 && M.Model.hasMoe()) {
+    std::string Note = "routed experts evenly loaded over the ep=" + std::to_string(Plan.EP) +
+                       " GPUs (expert_imbalance in the plan states the busiest GPU's load "
+                       "over the mean";
+    // Wide EP: say what the profile knows of the imbalance EPLB leaves.
+    if (Plan.attentionDP() && Prof.Serving.EplbExpertImbalance > 1)
+      Note += "; under EPLB about " + formatShortest(Prof.Serving.EplbExpertImbalance) +
+              ", the profile's serving.eplb_expert_imbalance, which ssc validate applies";
+    Notes.insert(Note + ")");
+  }
 
   // Layers.
   int32_t MaxLayer = -1;
