@@ -35,13 +35,23 @@ Band ssc::report::bandFor(const cost::Profile &Prof, llvm::StringRef Regime,
                           const ir::Module &M, const GpuSpec &Gpu) {
   const cost::UncertaintySpec &U = Prof.Uncertainty;
   Band B;
-  B.Regime = Regime.str();
-  // The regime's band; else its mode's (all bounds together); else the
-  // profile's default.
-  auto It = U.Bands.find(B.Regime);
-  if (It == U.Bands.end())
-    It = U.Bands.find(Regime.split('-').first.str());
-  B.Pct = It != U.Bands.end() ? It->second : U.DefaultPct;
+  // MoE models and dense ones miss by different amounts (routing, grouped
+  // GEMMs and all-to-all add costs dense models do not have), so each kind
+  // has its own bands: "offline-memory/moe", "decode-compute/dense".
+  std::string Kind = M.Model.hasMoe() ? "moe" : "dense";
+  std::string Mode = Regime.split('-').first.str();
+  B.Regime = Regime.str() + "/" + Kind;
+  // The class's band; else that of the mode for the kind (all bounds
+  // together); else that of the kind (all modes); else that of the mode
+  // (both kinds); else the profile's default.
+  B.Pct = U.DefaultPct;
+  for (const std::string &Key : {B.Regime, Mode + "/" + Kind, Kind, Mode}) {
+    auto It = U.Bands.find(Key);
+    if (It != U.Bands.end()) {
+      B.Pct = It->second;
+      break;
+    }
+  }
   if (U.Gpus.empty())
     return B; // the profile states no calibration coverage
 

@@ -1,8 +1,9 @@
 //===- Uncertainty.h - How far to trust a prediction --------------*- C++ -*-===//
 //
 // Every prediction carries a band: the error ssc's profile showed on
-// measured serving results of the same regime (offline, or a phase with what
-// bounds it: compute, memory, communication), as the profile's `uncertainty`
+// measured serving results of the same class: the regime (offline, or a
+// phase, with what bounds it: compute, memory, communication) and the model's
+// kind (dense or MoE), as the profile's `uncertainty`
 // section records it (scripts/calibrate/fit-uncertainty derives it from
 // `ssc validate`). A prediction outside what the calibration covers (a GPU,
 // a dtype or a kernel shape without measurements) is flagged, and its band
@@ -21,7 +22,7 @@
 namespace ssc::report {
 
 struct Band {
-  std::string Regime;
+  std::string Regime;               // with the kind: "offline-memory/moe"
   double Pct = 0;                   // +- percent
   std::vector<std::string> Outside; // why the query is outside the calibration
 };
@@ -29,7 +30,8 @@ struct Band {
 /// "offline-compute", "prefill-comm", "decode-memory", ...
 std::string regimeOf(Phase P, cost::Bound B, bool Offline);
 
-/// The band of \p Regime under \p Prof for module \p M on \p Gpu.
+/// The band of \p Regime, for the kind of model \p M is, under \p Prof on
+/// \p Gpu.
 Band bandFor(const cost::Profile &Prof, llvm::StringRef Regime, const ir::Module &M,
              const GpuSpec &Gpu);
 
