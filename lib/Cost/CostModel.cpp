@@ -770,12 +770,13 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
   return PC;
 }
 
-/// Tokens of KV a layer keeps for a sequence of \p L tokens.
-static double cachedTokens(const Op &O, double L) {
+/// Tokens of KV a layer keeps for a sequence of \p L tokens; a chunked
+/// layer keeps them all where \p WholeChunked.
+static double cachedTokens(const Op &O, double L, bool WholeChunked) {
   double N = L;
   if (O.Window > 0)
     N = std::min(N, static_cast<double>(O.Window + O.SinkTokens));
-  if (O.Chunk > 0)
+  if (O.Chunk > 0 && !WholeChunked)
     N = std::min(N, static_cast<double>(O.Chunk));
   if (O.Selection == KvSelection::H2O && O.KvBudget > 0)
     N = std::min(N, static_cast<double>(O.KvBudget));
@@ -831,10 +832,14 @@ MemoryUse CostModel::memory(const ir::Module &M, double Batch, double KvTokens,
   }
   double KvMult = MS.KvMultiplierParam.empty() ? 1.0 : Prof.param(MS.KvMultiplierParam, 1);
   llvm::SmallVector<double, 8> KvPerSeq(Stages, 0.0);
+  bool ChunkedWhole = false;
   for (uint32_t I : *KvOpList) {
     const Op &O = M.Ops[I];
     size_t S = std::min<size_t>(O.Stage, Stages - 1);
-    KvPerSeq[S] += static_cast<double>(O.KvElemsPerToken) * cachedTokens(O, KvTokens) *
+    if (O.Chunk > 0 && MS.ChunkedKvWholeSequence && KvTokens > O.Chunk)
+      ChunkedWhole = true;
+    KvPerSeq[S] += static_cast<double>(O.KvElemsPerToken) *
+                   cachedTokens(O, KvTokens, MS.ChunkedKvWholeSequence) *
                    bytesPerElement(O.KvType) /
                    static_cast<double>(std::max<int64_t>(1, O.ContextShards)) * KvMult;
   }
@@ -848,6 +853,7 @@ MemoryUse CostModel::memory(const ir::Module &M, double Batch, double KvTokens,
     U.WeightBytes = (*Weights)[S];
     U.KvBytesPerSeq = KvPerSeq[S];
     U.KvTokensPerSeq = KvTokens;
+    U.ChunkedKvWhole = ChunkedWhole;
     double ActPerToken = MS.ActivationHiddenPerToken * static_cast<double>(M.Model.Hidden) *
                          bytesPerElement(M.Prec.Activations);
     double Query = static_cast<double>(QueryTokens);

@@ -710,7 +710,7 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
     static const StringRef MKeys[] = {"usable_fraction", "reserved_gb", "bytes_per_gb",
                                       "weight_bytes_scale",
                                       "activation_hidden_per_token",
-                                      "max_tokens_in_flight", "kv_for",
+                                      "max_tokens_in_flight", "kv_for", "chunked_kv",
                                       "count_blocks", "attention_weights_divisor_param",
                                       "kv_multiplier_param", "note"};
     R.checkKeys(*Mem, "memory", MKeys);
@@ -732,6 +732,12 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
         M.KvForFullSequence = *S == "sequence";
       else
         R.error("memory.kv_for", "'kv_for' must be 'sequence' or 'context'");
+    }
+    if (auto S = R.string(*Mem, "chunked_kv", "memory")) {
+      if (*S == "sequence" || *S == "chunk")
+        M.ChunkedKvWholeSequence = *S == "sequence";
+      else
+        R.error("memory.chunked_kv", "'chunked_kv' must be 'sequence' or 'chunk'");
     }
   }
   if (const llvm::json::Object *Srv = O->getObject("serving")) {

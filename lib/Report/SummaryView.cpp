@@ -216,7 +216,10 @@ public:
     OS << "  weights         " << formatBytes(M.WeightBytes) << "\n";
     OS << "  KV cache        " << formatBytes(M.KvBytesPerSeq) << " per sequence of "
        << fixed(M.KvTokensPerSeq, 0) << " tokens, " << formatBytes(M.KvBytesPerSeq * B)
-       << " for " << R.Load.Batch << "\n";
+       << " for " << R.Load.Batch;
+    if (M.ChunkedKvWhole)
+      OS << " (chunked-attention layers hold every token: the profile's memory.chunked_kv)";
+    OS << "\n";
     if (M.ActivationBytes > 0)
       OS << "  activations     " << formatBytes(M.ActivationBytes) << "\n";
     OS << "  used            " << formatBytes(M.usedBytes(B)) << " ("
@@ -233,6 +236,7 @@ public:
                               {"weight_bytes", M.WeightBytes},
                               {"kv_bytes_per_seq", M.KvBytesPerSeq},
                               {"kv_tokens_per_seq", M.KvTokensPerSeq},
+                              {"chunked_kv_whole", M.ChunkedKvWhole},
                               {"activation_bytes", M.ActivationBytes},
                               {"used_bytes", M.usedBytes(B)},
                               {"max_batch", M.MaxBatch},

@@ -124,6 +124,9 @@ struct MemoryUse {
   double KvBytesPerSeq = 0;  // per sequence, at the tokens it must hold
   double ActivationBytes = 0; // at the module's batch
   double KvTokensPerSeq = 0;
+  /// Chunked-attention layers hold more than their chunk (the profile's
+  /// memory.chunked_kv is `sequence` and the sequence is longer).
+  bool ChunkedKvWhole = false;
   double MaxBatch = 0; // sequences per replica that fit
   bool fits(double Batch) const { return Batch <= MaxBatch + 1e-9; }
   double usedBytes(double Batch) const {

@@ -190,6 +190,13 @@ struct MemorySpec {
   /// Tokens the KV cache must hold per sequence: isl + osl (default) or the
   /// decode context only.
   bool KvForFullSequence = true;
+  /// Whether a chunked-attention layer (Llama 4's local layers) keeps the KV
+  /// of every token of the sequence (`chunked_kv: sequence`; TensorRT-LLM
+  /// 1.0 applies the chunk as a mask in its attention kernel and its KV
+  /// cache manager holds the whole sequence) or only its current chunk
+  /// (`chunk`, the default; vLLM's and SGLang's hybrid KV caches free the
+  /// chunks behind). The attention reads one chunk either way.
+  bool ChunkedKvWholeSequence = false;
   /// Count only the weights of these blocks (empty: all); the rest is
   /// assumed to be part of ReservedGB.
   std::vector<Block> CountBlocks;
