@@ -836,10 +836,10 @@ MemoryUse CostModel::memory(const ir::Module &M, double Batch, double KvTokens,
   for (uint32_t I : *KvOpList) {
     const Op &O = M.Ops[I];
     size_t S = std::min<size_t>(O.Stage, Stages - 1);
-    if (O.Chunk > 0 && MS.ChunkedKvWholeSequence && KvTokens > O.Chunk)
+    double Kept = cachedTokens(O, KvTokens, MS.ChunkedKvWholeSequence);
+    if (MS.ChunkedKvWholeSequence && Kept > cachedTokens(O, KvTokens, false))
       ChunkedWhole = true;
-    KvPerSeq[S] += static_cast<double>(O.KvElemsPerToken) *
-                   cachedTokens(O, KvTokens, MS.ChunkedKvWholeSequence) *
+    KvPerSeq[S] += static_cast<double>(O.KvElemsPerToken) * Kept *
                    bytesPerElement(O.KvType) /
                    static_cast<double>(std::max<int64_t>(1, O.ContextShards)) * KvMult;
   }
