@@ -44,11 +44,17 @@ struct CostModel::Resolved {
   // Collectives.
   bool Ring = true;
   double BwEff = 1;
+  const Curve *BwEffCurve = nullptr; // over the message bytes, when set
   double LatencyUs = 0;
   double BytesScale = 1;
   CommRule::Remote Payload = CommRule::Remote::All;
   std::optional<ir::Link> ForceLink;
   bool TakesSms = false;
+
+  /// The share of the link a collective moving \p MessageBytes per GPU gets.
+  double bandwidthEfficiency(double MessageBytes) const {
+    return BwEffCurve ? BwEffCurve->eval(MessageBytes) : BwEff;
+  }
 };
 
 CostModel::CostModel(const Profile &P, const GpuSpec &Gpu) : Prof(P), Gpu(Gpu) {}
@@ -149,8 +155,12 @@ void CostModel::prepare(const ir::Module &M) {
           continue;
         if (CR.Ring)
           R.Ring = *CR.Ring;
-        if (CR.BandwidthEfficiency)
+        if (CR.BandwidthEfficiency) {
           R.BwEff = *CR.BandwidthEfficiency;
+          R.BwEffCurve = nullptr;
+        }
+        if (CR.BandwidthEfficiencyCurve)
+          R.BwEffCurve = &*CR.BandwidthEfficiencyCurve;
         if (CR.LatencyUs)
           R.LatencyUs = *CR.LatencyUs;
         if (CR.BytesScale)
@@ -403,8 +413,12 @@ double CostModel::allReduceMs(const ir::Module &M, double Bytes,
       continue;
     if (CR.Ring)
       R.Ring = *CR.Ring;
-    if (CR.BandwidthEfficiency)
+    if (CR.BandwidthEfficiency) {
       R.BwEff = *CR.BandwidthEfficiency;
+      R.BwEffCurve = nullptr;
+    }
+    if (CR.BandwidthEfficiencyCurve)
+      R.BwEffCurve = &*CR.BandwidthEfficiencyCurve;
     if (CR.LatencyUs)
       R.LatencyUs = *CR.LatencyUs;
     if (CR.BytesScale)
@@ -413,7 +427,7 @@ double CostModel::allReduceMs(const ir::Module &M, double Bytes,
   double N = static_cast<double>(Participants);
   double Factor = R.Ring ? 2 * (N - 1) / N : 1.0;
   double Bw = (L == ir::Link::ScaleUp ? Gpu.ScaleUpGBps : Gpu.ScaleOutGBps) *
-              Prof.Discount * R.BwEff;
+              Prof.Discount * R.bandwidthEfficiency(Bytes * R.BytesScale);
   (void)M;
   return Bytes * R.BytesScale * Factor / (Bw * Prof.CommBytesPerMs) + R.LatencyUs / 1000.0;
 }
@@ -511,7 +525,7 @@ OpCost CostModel::costComm(const ir::Module &M, const Op &O, size_t I,
     }
   }
   double Bw = (Link == ir::Link::ScaleUp ? Gpu.ScaleUpGBps : Gpu.ScaleOutGBps) *
-              Prof.Discount * R.BwEff;
+              Prof.Discount * R.bandwidthEfficiency(Bytes);
   C.CommMs = Bw > 0 ? Bytes * Factor / (Bw * Prof.CommBytesPerMs) : 0;
   C.CommMs += R.LatencyUs / 1000.0;
   C.TimeMs = C.CommMs;

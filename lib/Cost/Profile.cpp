@@ -496,7 +496,26 @@ public:
       else
         error(join(Path, "algorithm"), "'algorithm' must be 'ring' or 'direct'");
     }
-    R.BandwidthEfficiency = number(O, "bandwidth_efficiency", Path, 1e-6, 10);
+    if (const llvm::json::Value *E = O.get("bandwidth_efficiency")) {
+      std::string EP = join(Path, "bandwidth_efficiency");
+      if (E->getAsNumber()) {
+        R.BandwidthEfficiency = number(O, "bandwidth_efficiency", Path, 1e-6, 10);
+      } else if (const llvm::json::Object *C = E->getAsObject()) {
+        auto By = string(*C, "by", EP);
+        if (!By || *By != "bytes")
+          error(join(EP, "by"), "a collective's efficiency curve is indexed by "
+                                "message size: \"by\": \"bytes\"");
+        R.BandwidthEfficiencyCurve = curve(*E, EP);
+        if (R.BandwidthEfficiencyCurve)
+          for (const auto &[X, Y] : R.BandwidthEfficiencyCurve->Points)
+            if (Y < 1e-6 || Y > 10)
+              error(join(EP, "points"), "efficiencies must be between 1e-06 and 10, not " +
+                                            formatShortest(Y));
+      } else {
+        error(EP, "expected a number or {\"by\": \"bytes\", \"points\": [[bytes, "
+                  "efficiency], ...]}");
+      }
+    }
     R.LatencyUs = number(O, "latency_us", Path, 0, 1e9);
     R.BytesScale = number(O, "bytes_scale", Path, 0, 100);
     R.Free = boolean(O, "free", Path);

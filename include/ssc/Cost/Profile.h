@@ -131,6 +131,9 @@ struct CommRule {
   /// all-reduce), `direct` (1).
   std::optional<bool> Ring;
   std::optional<double> BandwidthEfficiency;
+  /// The efficiency as a curve over the collective's message: the bytes each
+  /// GPU contributes (nccl-tests' "size"). Setting one form clears the other.
+  std::optional<Curve> BandwidthEfficiencyCurve;
   std::optional<double> LatencyUs; // per operation
   std::optional<double> BytesScale;
   std::optional<bool> Free;
