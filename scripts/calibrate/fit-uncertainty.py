@@ -6,8 +6,8 @@
 
 Runs `ssc validate TABLE --format=json` under the profile on each table (by
 default every published table in the repository: the reference's public
-rows, TensorRT-LLM's performance overview and DeepSeek-V3's other published
-points) and groups the modeled rows by class: the regime (offline-memory,
+rows, TensorRT-LLM's performance overviews of v1.0 and v0.17 and DeepSeek-V3's
+other published points) and groups the modeled rows by class: the regime (offline-memory,
 prefill-compute, decode-comm, ...) and the kind of model (dense or MoE), as
 "offline-memory/moe". A class's band is the smallest whole percent, never
 below --floor (5%), that holds --coverage (90%) of its rows; with fewer than
@@ -34,6 +34,7 @@ TABLES = [
     os.path.join(os.path.dirname(REPO), "shared", "reference", "measurements",
                  "validation_public.csv"),
     os.path.join(REPO, "docs", "examples", "trtllm-perf-overview.csv"),
+    os.path.join(REPO, "docs", "examples", "trtllm-v0.17-perf-overview.csv"),
     os.path.join(REPO, "docs", "examples", "deepseek-published.csv"),
 ]
 

@@ -3,13 +3,15 @@
 
   summarize-validation.py FILE.csv [--ssc PATH] [--repo DIR] [--profile NAME]
                           [--model NAME]... [--set COLUMN=VALUE]...
+                          [--expect-not-modeled N]
 
 Runs `ssc validate --format=csv FILE.csv` and prints, for each GPU of the
 targets and each model kind (dense or MoE, by the zoo directory the model is
 in), the number of rows, the median and largest absolute error, the mean
 signed error, and how many rows fall within the band ssc states for them.
-A last line covers all rows. Rows ssc could not model are counted apart and
-make the exit status 1.
+A last line covers all rows. Rows ssc could not model are listed apart, with
+the reason, and make the exit status 1 unless --expect-not-modeled gives
+their number (a table known to hold configurations the profile rejects).
 
 --model keeps only the rows of the named models; --set gives a column one
 value on every row (a what-if, such as --set kv_dtype=bf16). Either writes
@@ -55,6 +57,8 @@ def main():
     ap.add_argument("--profile", help="cost profile passed to ssc validate (default: its own)")
     ap.add_argument("--model", action="append", default=[],
                     help="keep only this model's rows (repeatable)")
+    ap.add_argument("--expect-not-modeled", type=int, metavar="N",
+                    help="exit 0 when exactly N rows are not modeled")
     ap.add_argument("--set", action="append", default=[], metavar="COLUMN=VALUE",
                     help="give every row this value in COLUMN (repeatable)")
     args = ap.parse_args()
@@ -111,6 +115,12 @@ def main():
         print(line("all", everything))
     for m in missing:
         print("not modeled: " + m)
+    if args.expect_not_modeled is not None:
+        if len(missing) != args.expect_not_modeled:
+            print(f"error: {len(missing)} rows not modeled, expected "
+                  f"{args.expect_not_modeled}", file=sys.stderr)
+            sys.exit(1)
+        sys.exit(0)
     sys.exit(1 if missing else 0)
 
 
