@@ -771,7 +771,8 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
             .value_or(1);
   }
   if (const llvm::json::Object *Un = O->getObject("uncertainty")) {
-    static const StringRef UKeys[] = {"bands", "default_pct", "calibrated", "note"};
+    static const StringRef UKeys[] = {"bands", "default_pct", "outside_factor", "calibrated",
+                                      "note"};
     R.checkKeys(*Un, "uncertainty", UKeys);
     UncertaintySpec &U = P.Uncertainty;
     if (const llvm::json::Object *Bands = Un->getObject("bands"))
@@ -782,6 +783,8 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
           R.error("uncertainty.bands." + KV.first.str(), "a band is a percentage (>= 0)");
       }
     U.DefaultPct = R.number(*Un, "default_pct", "uncertainty", 0, 1000).value_or(0);
+    U.OutsideFactor =
+        R.number(*Un, "outside_factor", "uncertainty", 1, 100).value_or(U.OutsideFactor);
     if (const llvm::json::Object *C = Un->getObject("calibrated")) {
       static const StringRef CKeys[] = {"gpus",       "dtypes",    "attention_dtypes",
                                         "gemm_k",     "gemm_max_m", "head_dims", "note"};

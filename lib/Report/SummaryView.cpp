@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 using namespace ssc;
 using namespace ssc::report;
 
@@ -124,16 +126,21 @@ public:
        << formatBytes(M.UsableBytes) << " usable per GPU; at most "
        << thousands(M.MaxBatch) << " sequences per replica\n";
     std::vector<std::string> Outside;
+    double Scale = 1;
     for (const Band *B : {R.Offline ? &R.Offline->Uncertainty : nullptr,
                           R.Prefill ? &R.PrefillBand : nullptr,
                           R.Decode ? &R.DecodeBand : nullptr})
-      if (B)
+      if (B) {
+        Scale = std::max(Scale, B->Scale);
         for (const std::string &W : B->Outside)
           if (!llvm::is_contained(Outside, W))
             Outside.push_back(W);
+      }
     if (!Outside.empty())
-      OS << "  caution    outside the profile's calibration (bands doubled): "
-         << llvm::join(Outside, "; ") << "\n";
+      OS << "  caution    outside the profile's calibration ("
+         << (Scale == 2 ? std::string("bands doubled")
+                        : fmt::format("bands x{}", formatShortest(Scale)))
+         << "): " << llvm::join(Outside, "; ") << "\n";
     for (const std::string &N : R.Notes)
       OS << "  note       " << N << "\n";
   }

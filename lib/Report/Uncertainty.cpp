@@ -85,7 +85,9 @@ Band ssc::report::bandFor(const cost::Profile &Prof, llvm::StringRef Regime,
                              " across scale-out links (measured: all-to-all only)");
     }
   }
-  if (!B.Outside.empty())
-    B.Pct *= 2;
+  if (!B.Outside.empty()) {
+    B.Scale = U.OutsideFactor;
+    B.Pct *= B.Scale;
+  }
   return B;
 }

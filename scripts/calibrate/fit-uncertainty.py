@@ -12,7 +12,8 @@ prefill-compute, decode-comm, ...) and the kind of model (dense or MoE), as
 "offline-memory/moe". A class's band is the smallest whole percent, never
 below --floor (5%), that holds --coverage (90%) of its rows; with fewer than
 ten rows that is the largest error. A row outside the calibration counts at
-half its error, since ssc doubles the band of such a prediction. For
+its error over the profile's `outside_factor` (2: half), since ssc widens
+the band of such a prediction by that factor (`band_scale` in its output). For
 classes without rows ssc falls back, in this order, on the band of the mode
 for the kind ("decode/dense": all bounds), of the kind ("dense": all modes),
 of the mode ("decode": both kinds) and on default_pct, the largest band.
@@ -63,8 +64,9 @@ def main():
         for r in json.loads(out.stdout)["rows"]:
             if not r["modeled"]:
                 continue
-            # ssc doubles the band of a prediction outside its calibration.
-            e = abs(r["error_pct"]) / (2 if r["outside_calibration"] else 1)
+            # ssc widens the band of a prediction outside its calibration by
+            # the profile's outside_factor; band_scale is what it applied.
+            e = abs(r["error_pct"]) / r["band_scale"]
             regime, kind = r["regime"].split("/")
             mode = regime.split("-")[0]
             for k in (r["regime"], mode + "/" + kind, kind, mode):

@@ -520,6 +520,7 @@ int ssc::driver::runValidate() {
         J["predicted"] = O.Predicted;
         J["error_pct"] = Err(O);
         J["band_pct"] = O.Band.Pct;
+        J["band_scale"] = O.Band.Scale;
         J["regime"] = O.Band.Regime;
         json::Array Flags;
         for (const std::string &F : O.Band.Outside)

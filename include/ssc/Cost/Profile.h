@@ -228,6 +228,10 @@ struct ServingSpec {
 struct UncertaintySpec {
   std::map<std::string, double> Bands; // regime -> +- percent
   double DefaultPct = 0;               // regimes without validation rows
+  /// A query outside the calibration (below) gets its class's band times
+  /// this; scripts/calibrate/fit-uncertainty.py divides such rows' errors by
+  /// the factor ssc validate reports for each row.
+  double OutsideFactor = 2;
   std::vector<std::string> Gpus;       // GPUs with kernel measurements
   std::vector<DType> DTypes;           // GEMM dtypes measured
   std::vector<DType> AttnDTypes;       // attention dtypes measured

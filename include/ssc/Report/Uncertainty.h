@@ -25,6 +25,8 @@ struct Band {
   std::string Regime;               // with the kind: "offline-memory/moe"
   double Pct = 0;                   // +- percent
   std::vector<std::string> Outside; // why the query is outside the calibration
+  double Scale = 1; // Pct over its class's band: the profile's outside_factor
+                    // when Outside is not empty
 };
 
 /// "offline-compute", "prefill-comm", "decode-memory", ...
