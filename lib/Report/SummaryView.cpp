@@ -253,13 +253,16 @@ public:
   void printCSV(const Report &R, llvm::raw_ostream &OS) const override {
     const cost::MemoryUse &M = R.Memory;
     double B = static_cast<double>(R.Load.Batch);
+    // Columns the JSON view has too; later additions go at the end, so a
+    // reader indexing the earlier ones keeps working.
     OS << "capacity_bytes,usable_bytes,reserved_bytes,weight_bytes,kv_bytes_per_seq,"
-          "activation_bytes,used_bytes,max_batch,fits\n";
+          "activation_bytes,used_bytes,max_batch,fits,kv_tokens_per_seq,chunked_kv_whole\n";
     OS << fixed(M.CapacityBytes, 0) << ',' << fixed(M.UsableBytes, 0) << ','
        << fixed(M.ReservedBytes, 0) << ',' << fixed(M.WeightBytes, 0) << ','
        << fixed(M.KvBytesPerSeq, 0) << ',' << fixed(M.ActivationBytes, 0) << ','
        << fixed(M.usedBytes(B), 0) << ',' << fixed(M.MaxBatch, 3) << ','
-       << (R.Fits ? 1 : 0) << '\n';
+       << (R.Fits ? 1 : 0) << ',' << fixed(M.KvTokensPerSeq, 0) << ','
+       << (M.ChunkedKvWhole ? 1 : 0) << '\n';
   }
 };
 
