@@ -846,13 +846,15 @@ MemoryUse CostModel::memory(const ir::Module &M, double Batch, double KvTokens,
   }
   double KvMult = MS.KvMultiplierParam.empty() ? 1.0 : Prof.param(MS.KvMultiplierParam, 1);
   llvm::SmallVector<double, 8> KvPerSeq(Stages, 0.0);
-  bool ChunkedWhole = false;
+  // Per stage: one of its chunked-attention layers holds more tokens than
+  // its chunk because the profile keeps the whole sequence.
+  llvm::SmallVector<bool, 8> ChunkedWhole(Stages, false);
   for (uint32_t I : *KvOpList) {
     const Op &O = M.Ops[I];
     size_t S = std::min<size_t>(O.Stage, Stages - 1);
     double Kept = cachedTokens(O, KvTokens, MS.ChunkedKvWholeSequence);
     if (MS.ChunkedKvWholeSequence && Kept > cachedTokens(O, KvTokens, false))
-      ChunkedWhole = true;
+      ChunkedWhole[S] = true;
     KvPerSeq[S] += static_cast<double>(O.KvElemsPerToken) * Kept *
                    bytesPerElement(O.KvType) /
                    static_cast<double>(std::max<int64_t>(1, O.ContextShards)) * KvMult;
@@ -867,7 +869,7 @@ MemoryUse CostModel::memory(const ir::Module &M, double Batch, double KvTokens,
     U.WeightBytes = (*Weights)[S];
     U.KvBytesPerSeq = KvPerSeq[S];
     U.KvTokensPerSeq = KvTokens;
-    U.ChunkedKvWhole = ChunkedWhole;
+    U.ChunkedKvWhole = ChunkedWhole[S];
     double ActPerToken = MS.ActivationHiddenPerToken * static_cast<double>(M.Model.Hidden) *
                          bytesPerElement(M.Prec.Activations);
     double Query = static_cast<double>(QueryTokens);
