@@ -210,6 +210,25 @@ public:
     return S->str();
   }
 
+  /// The value of the string \p Key, one of \p Choices (spellings and what
+  /// they mean); anything else is an error that lists the spellings.
+  template <typename T>
+  std::optional<T> oneOf(const llvm::json::Object &O, StringRef Key, const std::string &Path,
+                         std::initializer_list<std::pair<StringRef, T>> Choices) {
+    std::optional<std::string> S = string(O, Key, Path);
+    if (!S)
+      return std::nullopt;
+    llvm::SmallVector<StringRef, 8> Names;
+    for (const auto &[Name, Value] : Choices) {
+      if (*S == Name)
+        return Value;
+      Names.push_back(Name);
+    }
+    error(join(Path, Key),
+          "'" + Key.str() + "' must be " + joinAlternatives(Names) + ", not '" + *S + "'");
+    return std::nullopt;
+  }
+
   /// A string or a list of strings.
   std::vector<std::string> strings(const llvm::json::Object &O, StringRef Key,
                                    const std::string &Path) {
@@ -308,19 +327,10 @@ public:
       if (phase(*S, join(Path, "phase"), P))
         M.P = P;
     }
-    if (auto S = string(*O, "layer", Path)) {
-      if (*S == "moe" || *S == "dense")
-        M.MoeLayer = *S == "moe";
-      else
-        error(join(Path, "layer"), "'layer' must be 'moe' or 'dense'");
-    }
+    M.MoeLayer = oneOf<bool>(*O, "layer", Path, {{"moe", true}, {"dense", false}});
     M.GpuHasFp4 = boolean(*O, "gpu_has_fp4", Path);
-    if (auto S = string(*O, "link", Path)) {
-      if (*S == "scale_up" || *S == "scale_out")
-        M.L = *S == "scale_up" ? ir::Link::ScaleUp : ir::Link::ScaleOut;
-      else
-        error(join(Path, "link"), "'link' must be 'scale_up' or 'scale_out'");
-    }
+    M.L = oneOf<ir::Link>(*O, "link", Path,
+                          {{"scale_up", ir::Link::ScaleUp}, {"scale_out", ir::Link::ScaleOut}});
     M.Gpus = strings(*O, "gpu", Path);
     for (const std::string &D : strings(*O, "dtype", Path)) {
       if (auto T = parseDType(D))
@@ -356,17 +366,11 @@ public:
     static const StringRef Keys[] = {"by", "lookup", "points"};
     checkKeys(*O, Path, Keys);
     Curve C;
-    if (auto L = string(*O, "lookup", Path)) {
-      if (*L == "interpolate")
-        C.Mode = Curve::Lookup::Interpolate;
-      else if (*L == "log")
-        C.Mode = Curve::Lookup::LogInterpolate;
-      else if (*L == "next_pow2_above")
-        C.Mode = Curve::Lookup::NextPow2Above;
-      else
-        error(join(Path, "lookup"), "'lookup' must be 'interpolate', 'log' or "
-                                    "'next_pow2_above'");
-    }
+    C.Mode = oneOf<Curve::Lookup>(*O, "lookup", Path,
+                                  {{"interpolate", Curve::Lookup::Interpolate},
+                                   {"log", Curve::Lookup::LogInterpolate},
+                                   {"next_pow2_above", Curve::Lookup::NextPow2Above}})
+                 .value_or(C.Mode);
     const llvm::json::Array *Pts = O->getArray("points");
     if (!Pts || Pts->empty()) {
       error(Path, "a curve needs 'points': [[x, y], ...]");
@@ -453,25 +457,14 @@ public:
       }
     }
     R.MemoryEfficiency = number(O, "memory_efficiency", Path, 1e-6, 10);
-    if (auto S = string(O, "memory", Path)) {
-      auto T = llvm::StringSwitch<std::optional<Traffic>>(*S)
-                   .Case("all", Traffic::All)
-                   .Case("weights", Traffic::Weights)
-                   .Case("kv", Traffic::KvCache)
-                   .Case("none", Traffic::None)
-                   .Default(std::nullopt);
-      if (!T)
-        error(join(Path, "memory"), "'memory' must be 'all', 'weights', 'kv' or 'none'");
-      R.Memory = T;
-    }
+    R.Memory = oneOf<Traffic>(O, "memory", Path,
+                              {{"all", Traffic::All},
+                               {"weights", Traffic::Weights},
+                               {"kv", Traffic::KvCache},
+                               {"none", Traffic::None}});
     R.WeightScale = number(O, "weight_scale", Path, 0, 100);
     R.FlopsScale = number(O, "flops_scale", Path, 0, 100);
-    if (auto S = string(O, "time", Path)) {
-      if (*S == "sum" || *S == "max")
-        R.SumTimes = *S == "sum";
-      else
-        error(join(Path, "time"), "'time' must be 'sum' or 'max'");
-    }
+    R.SumTimes = oneOf<bool>(O, "time", Path, {{"sum", true}, {"max", false}});
     R.OverheadUs = number(O, "overhead_us", Path, 0, 1e9);
     R.Free = boolean(O, "free", Path);
     R.DivideReplicated = boolean(O, "divide_replicated", Path);
@@ -490,12 +483,7 @@ public:
     checkKeys(O, Path, Keys);
     CommRule R;
     R.When = match(O.getObject("match"), join(Path, "match"), true);
-    if (auto S = string(O, "algorithm", Path)) {
-      if (*S == "ring" || *S == "direct")
-        R.Ring = *S == "ring";
-      else
-        error(join(Path, "algorithm"), "'algorithm' must be 'ring' or 'direct'");
-    }
+    R.Ring = oneOf<bool>(O, "algorithm", Path, {{"ring", true}, {"direct", false}});
     if (const llvm::json::Value *E = O.get("bandwidth_efficiency")) {
       std::string EP = join(Path, "bandwidth_efficiency");
       if (E->getAsNumber()) {
@@ -520,27 +508,17 @@ public:
     R.BytesScale = number(O, "bytes_scale", Path, 0, 100);
     R.Free = boolean(O, "free", Path);
     R.TakesSms = boolean(O, "takes_sms", Path);
-    if (auto S = string(O, "payload", Path)) {
-      auto P = llvm::StringSwitch<std::optional<CommRule::Remote>>(*S)
-                   .Case("all", CommRule::Remote::All)
-                   .Case("peers", CommRule::Remote::Peers)
-                   .Case("domain_experts", CommRule::Remote::DomainExperts)
-                   .Case("group_dedup", CommRule::Remote::GroupDedup)
-                   .Case("domain_dedup", CommRule::Remote::DomainDedup)
-                   .Case("gpu_dedup", CommRule::Remote::GpuDedup)
-                   .Default(std::nullopt);
-      if (!P)
-        error(join(Path, "payload"), "'payload' must be 'all', 'peers', "
-                                     "'domain_experts', 'group_dedup', 'domain_dedup' "
-                                     "or 'gpu_dedup'");
-      R.Payload = P;
-    }
-    if (auto S = string(O, "link", Path)) {
-      if (*S == "scale_up" || *S == "scale_out")
-        R.ForceLink = *S == "scale_up" ? ir::Link::ScaleUp : ir::Link::ScaleOut;
-      else
-        error(join(Path, "link"), "'link' must be 'scale_up' or 'scale_out'");
-    }
+    using Remote = CommRule::Remote;
+    R.Payload = oneOf<Remote>(O, "payload", Path,
+                              {{"all", Remote::All},
+                               {"peers", Remote::Peers},
+                               {"domain_experts", Remote::DomainExperts},
+                               {"group_dedup", Remote::GroupDedup},
+                               {"domain_dedup", Remote::DomainDedup},
+                               {"gpu_dedup", Remote::GpuDedup}});
+    R.ForceLink = oneOf<ir::Link>(O, "link", Path,
+                                  {{"scale_up", ir::Link::ScaleUp},
+                                   {"scale_out", ir::Link::ScaleOut}});
     return R;
   }
 
@@ -746,18 +724,12 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
     M.AttentionWeightsDivisorParam =
         R.string(*Mem, "attention_weights_divisor_param", "memory").value_or("");
     M.KvMultiplierParam = R.string(*Mem, "kv_multiplier_param", "memory").value_or("");
-    if (auto S = R.string(*Mem, "kv_for", "memory")) {
-      if (*S == "sequence" || *S == "context")
-        M.KvForFullSequence = *S == "sequence";
-      else
-        R.error("memory.kv_for", "'kv_for' must be 'sequence' or 'context'");
-    }
-    if (auto S = R.string(*Mem, "chunked_kv", "memory")) {
-      if (*S == "sequence" || *S == "chunk")
-        M.ChunkedKvWholeSequence = *S == "sequence";
-      else
-        R.error("memory.chunked_kv", "'chunked_kv' must be 'sequence' or 'chunk'");
-    }
+    M.KvForFullSequence =
+        R.oneOf<bool>(*Mem, "kv_for", "memory", {{"sequence", true}, {"context", false}})
+            .value_or(M.KvForFullSequence);
+    M.ChunkedKvWholeSequence =
+        R.oneOf<bool>(*Mem, "chunked_kv", "memory", {{"sequence", true}, {"chunk", false}})
+            .value_or(M.ChunkedKvWholeSequence);
   }
   if (const llvm::json::Object *Srv = O->getObject("serving")) {
     static const StringRef SKeys[] = {"max_batch", "max_tokens_per_step",
