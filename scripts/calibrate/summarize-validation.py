@@ -3,11 +3,12 @@
 
   summarize-validation.py FILE.csv [--ssc PATH] [--repo DIR] [--profile NAME]
                           [--model NAME]... [--set COLUMN=VALUE]...
-                          [--expect-not-modeled N]
+                          [--by gpu,kind] [--expect-not-modeled N]
 
 Runs `ssc validate --format=csv FILE.csv` and prints, for each GPU of the
 targets and each model kind (dense or MoE, by the zoo directory the model is
-in), the number of rows, the median and largest absolute error, the mean
+in), or for the groups --by names (any of gpu, kind, model and tp, the row's
+tp column), the number of rows, the median and largest absolute error, the mean
 signed error, and how many rows fall within the band ssc states for them.
 A last line covers all rows. Rows ssc could not model are listed apart, with
 the reason, and make the exit status 1 unless --expect-not-modeled gives
@@ -40,12 +41,15 @@ def kind_of(model, repo):
     return "dense"
 
 
-def line(label, rows):
+GROUP_KEYS = ("gpu", "kind", "model", "tp")
+
+
+def line(label, rows, width=16):
     errs = [r["err"] for r in rows]
     absd = [abs(e) for e in errs]
     inside = sum(1 for r in rows if abs(r["err"]) <= r["band"])
-    return "%-16s %5d %8.1f %8.1f %+9.1f %8s" % (
-        label, len(rows), statistics.median(absd), max(absd), statistics.mean(errs),
+    return "%-*s %5d %8.1f %8.1f %+9.1f %8s" % (
+        width, label, len(rows), statistics.median(absd), max(absd), statistics.mean(errs),
         "%d/%d" % (inside, len(rows)))
 
 
@@ -57,11 +61,19 @@ def main():
     ap.add_argument("--profile", help="cost profile passed to ssc validate (default: its own)")
     ap.add_argument("--model", action="append", default=[],
                     help="keep only this model's rows (repeatable)")
+    ap.add_argument("--by", default="gpu,kind", metavar="KEYS",
+                    help="group rows by these, in order (of %s)" % ", ".join(GROUP_KEYS))
     ap.add_argument("--expect-not-modeled", type=int, metavar="N",
                     help="exit 0 when exactly N rows are not modeled")
     ap.add_argument("--set", action="append", default=[], metavar="COLUMN=VALUE",
                     help="give every row this value in COLUMN (repeatable)")
     args = ap.parse_args()
+    by = [k for k in args.by.split(",") if k]
+    unknown = [k for k in by if k not in GROUP_KEYS]
+    if not by or unknown:
+        sys.exit("error: --by takes some of %s, not '%s'" % (", ".join(GROUP_KEYS), args.by))
+    with open(args.file, newline="") as f:
+        tp_of = {r.get("id"): r.get("tp", "") for r in csv.DictReader(f)}
 
     table = args.file
     if args.model or args.set:
@@ -103,16 +115,25 @@ def main():
             continue
         row = {"err": float(r["error_pct"]),
                "band": float(r["band_pct"]) if r["band_pct"] else 0.0}
-        key = (gpu_of(r["target"]), kind_of(r["model"], args.repo))
+        value = {"gpu": lambda: gpu_of(r["target"]),
+                 "kind": lambda: kind_of(r["model"], args.repo),
+                 "model": lambda: r["model"],
+                 "tp": lambda: "tp" + (tp_of.get(r["id"]) or "1")}
+        key = tuple(value[k]() for k in by)
         groups.setdefault(key, []).append(row)
         everything.append(row)
 
-    print("%-16s %5s %8s %8s %9s %8s" % ("gpu/kind", "rows", "median", "max", "mean",
-                                         "in_band"))
-    for key in sorted(groups):
-        print(line("/".join(key), groups[key]))
+    def order(key):  # tp2 before tp16
+        return tuple((int(v[2:]), v) if k == "tp" and v[2:].isdigit() else (0, v)
+                     for k, v in zip(by, key))
+
+    width = max([16] + [len("/".join(k)) for k in groups])
+    print("%-*s %5s %8s %8s %9s %8s" % (width, "/".join(by), "rows", "median", "max", "mean",
+                                        "in_band"))
+    for key in sorted(groups, key=order):
+        print(line("/".join(key), groups[key], width))
     if everything:
-        print(line("all", everything))
+        print(line("all", everything, width))
     for m in missing:
         print("not modeled: " + m)
     if args.expect_not_modeled is not None:
