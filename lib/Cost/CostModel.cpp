@@ -55,6 +55,30 @@ struct CostModel::Resolved {
   double bandwidthEfficiency(double MessageBytes) const {
     return BwEffCurve ? BwEffCurve->eval(MessageBytes) : BwEff;
   }
+
+  /// What a matching comm rule changes; later rules refine earlier ones.
+  void apply(const CommRule &CR) {
+    if (CR.Ring)
+      Ring = *CR.Ring;
+    if (CR.BandwidthEfficiency) {
+      BwEff = *CR.BandwidthEfficiency;
+      BwEffCurve = nullptr;
+    }
+    if (CR.BandwidthEfficiencyCurve)
+      BwEffCurve = &*CR.BandwidthEfficiencyCurve;
+    if (CR.LatencyUs)
+      LatencyUs = *CR.LatencyUs;
+    if (CR.BytesScale)
+      BytesScale = *CR.BytesScale;
+    if (CR.Free)
+      Free = *CR.Free;
+    if (CR.Payload)
+      Payload = *CR.Payload;
+    if (CR.ForceLink)
+      ForceLink = CR.ForceLink;
+    if (CR.TakesSms)
+      TakesSms = *CR.TakesSms;
+  }
 };
 
 CostModel::CostModel(const Profile &P, const GpuSpec &Gpu) : Prof(P), Gpu(Gpu) {}
@@ -150,30 +174,9 @@ void CostModel::prepare(const ir::Module &M) {
     OpContext C{O, B, M.W.P, Moe, Gpu};
     Resolved &R = Rules[I];
     if (O.isComm()) {
-      for (const CommRule &CR : Prof.Comms) {
-        if (!matches(CR.When, C))
-          continue;
-        if (CR.Ring)
-          R.Ring = *CR.Ring;
-        if (CR.BandwidthEfficiency) {
-          R.BwEff = *CR.BandwidthEfficiency;
-          R.BwEffCurve = nullptr;
-        }
-        if (CR.BandwidthEfficiencyCurve)
-          R.BwEffCurve = &*CR.BandwidthEfficiencyCurve;
-        if (CR.LatencyUs)
-          R.LatencyUs = *CR.LatencyUs;
-        if (CR.BytesScale)
-          R.BytesScale = *CR.BytesScale;
-        if (CR.Free)
-          R.Free = *CR.Free;
-        if (CR.Payload)
-          R.Payload = *CR.Payload;
-        if (CR.ForceLink)
-          R.ForceLink = CR.ForceLink;
-        if (CR.TakesSms)
-          R.TakesSms = *CR.TakesSms;
-      }
+      for (const CommRule &CR : Prof.Comms)
+        if (matches(CR.When, C))
+          R.apply(CR);
       continue;
     }
     for (const KernelRule &KR : Prof.Kernels) {
@@ -408,22 +411,9 @@ double CostModel::allReduceMs(const ir::Module &M, double Bytes,
   A.L = L;
   Resolved R;
   OpContext C{A, Block::Attention, P, true, Gpu};
-  for (const CommRule &CR : Prof.Comms) {
-    if (!matches(CR.When, C))
-      continue;
-    if (CR.Ring)
-      R.Ring = *CR.Ring;
-    if (CR.BandwidthEfficiency) {
-      R.BwEff = *CR.BandwidthEfficiency;
-      R.BwEffCurve = nullptr;
-    }
-    if (CR.BandwidthEfficiencyCurve)
-      R.BwEffCurve = &*CR.BandwidthEfficiencyCurve;
-    if (CR.LatencyUs)
-      R.LatencyUs = *CR.LatencyUs;
-    if (CR.BytesScale)
-      R.BytesScale = *CR.BytesScale;
-  }
+  for (const CommRule &CR : Prof.Comms)
+    if (matches(CR.When, C))
+      R.apply(CR); // only the rate, latency and byte scale are read below
   double N = static_cast<double>(Participants);
   double Factor = R.Ring ? 2 * (N - 1) / N : 1.0;
   double Bw = (L == ir::Link::ScaleUp ? Gpu.ScaleUpGBps : Gpu.ScaleOutGBps) *
