@@ -7,7 +7,6 @@
 #include "ssc/Support/Format.h"
 #include "ssc/Support/JSONLocator.h"
 
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -392,8 +391,10 @@ public:
         error(P, "curve points must have increasing x");
         return std::nullopt;
       }
-      if (*Y < 0) {
-        error(P, "curve values must not be negative");
+      // An efficiency of zero would make the kernel free (its time divides
+      // by it), so every curve is held to the range of a scalar efficiency.
+      if (*Y < 1e-6 || *Y > 10) {
+        error(P, "efficiencies must be between 1e-06 and 10, not " + formatShortest(*Y));
         return std::nullopt;
       }
       C.Points.emplace_back(*X, *Y);
@@ -406,21 +407,15 @@ public:
     const llvm::json::Object *C = V ? V->getAsObject() : nullptr;
     if (!C)
       return std::nullopt;
-    auto S = string(*C, "by", join(Path, "efficiency"));
-    if (!S)
+    // Without "by", a curve is indexed by M.
+    if (!C->get("by"))
       return EffKey::M;
-    auto K = llvm::StringSwitch<std::optional<EffKey>>(*S)
-                 .Case("m", EffKey::M)
-                 .Case("k", EffKey::K)
-                 .Case("layer_m_per_group", EffKey::LayerMPerGroup)
-                 .Case("keys", EffKey::Keys)
-                 .Case("queries", EffKey::Queries)
-                 .Default(std::nullopt);
-    if (!K)
-      error(join(Path, "efficiency.by"), "unknown efficiency key '" + *S +
-                                             "'; expected 'm', 'k', "
-                                             "'layer_m_per_group', 'keys' or 'queries'");
-    return K;
+    return oneOf<EffKey>(*C, "by", join(Path, "efficiency"),
+                         {{"m", EffKey::M},
+                          {"k", EffKey::K},
+                          {"layer_m_per_group", EffKey::LayerMPerGroup},
+                          {"keys", EffKey::Keys},
+                          {"queries", EffKey::Queries}});
   }
 
   KernelRule kernelRule(const llvm::json::Object &O, const std::string &Path) {
@@ -432,20 +427,13 @@ public:
     checkKeys(O, Path, Keys);
     KernelRule R;
     R.When = match(O.getObject("match"), join(Path, "match"), false);
-    if (auto S = string(O, "rate", Path)) {
-      auto Rate = llvm::StringSwitch<std::optional<RateSource>>(*S)
-                      .Case("operands", RateSource::Operands)
-                      .Case("fp16", RateSource::FP16)
-                      .Case("bf16", RateSource::BF16)
-                      .Case("fp8", RateSource::FP8)
-                      .Case("fp4", RateSource::FP4)
-                      .Case("fastest", RateSource::Fastest)
-                      .Default(std::nullopt);
-      if (!Rate)
-        error(join(Path, "rate"), "unknown rate '" + *S + "'; expected 'operands', "
-                                  "'fp16', 'bf16', 'fp8', 'fp4' or 'fastest'");
-      R.Rate = Rate;
-    }
+    R.Rate = oneOf<RateSource>(O, "rate", Path,
+                               {{"operands", RateSource::Operands},
+                                {"fp16", RateSource::FP16},
+                                {"bf16", RateSource::BF16},
+                                {"fp8", RateSource::FP8},
+                                {"fp4", RateSource::FP4},
+                                {"fastest", RateSource::Fastest}});
     if (const llvm::json::Value *E = O.get("efficiency")) {
       if (auto D = E->getAsNumber()) {
         if (*D <= 0 || *D > 10)
@@ -494,11 +482,6 @@ public:
           error(join(EP, "by"), "a collective's efficiency curve is indexed by "
                                 "message size: \"by\": \"bytes\"");
         R.BandwidthEfficiencyCurve = curve(*E, EP);
-        if (R.BandwidthEfficiencyCurve)
-          for (const auto &[X, Y] : R.BandwidthEfficiencyCurve->Points)
-            if (Y < 1e-6 || Y > 10)
-              error(join(EP, "points"), "efficiencies must be between 1e-06 and 10, not " +
-                                            formatShortest(Y));
       } else {
         error(EP, "expected a number or {\"by\": \"bytes\", \"points\": [[bytes, "
                   "efficiency], ...]}");
