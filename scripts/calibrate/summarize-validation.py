@@ -73,24 +73,26 @@ def main():
     if not by or unknown:
         sys.exit("error: --by takes some of %s, not '%s'" % (", ".join(GROUP_KEYS), args.by))
     with open(args.file, newline="") as f:
-        tp_of = {r.get("id"): r.get("tp", "") for r in csv.DictReader(f)}
+        reader = csv.DictReader(f)
+        fields = list(reader.fieldnames or [])
+        rows = [r for r in reader if not args.model or r.get("model") in args.model]
+    if not rows and args.model:
+        sys.exit("error: no row of %s is of model %s" % (args.file, ", ".join(args.model)))
+    if not rows:
+        sys.exit("error: %s has no rows" % args.file)
+    for assignment in args.set:
+        column, sep, value = assignment.partition("=")
+        if not sep or not column:
+            sys.exit("error: --set takes COLUMN=VALUE, not '%s'" % assignment)
+        if column not in fields:
+            fields.append(column)
+        for r in rows:
+            r[column] = value
+    # The TP size of each row as ssc is given it (after --set).
+    tp_of = {r.get("id"): r.get("tp", "") for r in rows}
 
     table = args.file
     if args.model or args.set:
-        with open(args.file, newline="") as f:
-            reader = csv.DictReader(f)
-            fields = list(reader.fieldnames or [])
-            rows = [r for r in reader if not args.model or r.get("model") in args.model]
-        if not rows:
-            sys.exit("error: no row of %s is of model %s" % (args.file, ", ".join(args.model)))
-        for assignment in args.set:
-            column, sep, value = assignment.partition("=")
-            if not sep or not column:
-                sys.exit("error: --set takes COLUMN=VALUE, not '%s'" % assignment)
-            if column not in fields:
-                fields.append(column)
-            for r in rows:
-                r[column] = value
         tmp = tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, newline="")
         with tmp:
             w = csv.DictWriter(tmp, fieldnames=fields, lineterminator="\n")
