@@ -25,12 +25,27 @@ bool perSequence(const ir::Op &O) {
   return isAttention(O) || cost::blockOf(O) == cost::Block::Head;
 }
 
-double sumTime(const ir::Module &M, const cost::PhaseCost &C, bool (*Pred)(const ir::Op &)) {
-  double T = 0;
+/// Per pipeline stage, the time of the ops of \p M that \p Pred selects.
+std::vector<double> stageTimes(const ir::Module &M, const cost::PhaseCost &C,
+                               bool (*Pred)(const ir::Op &), size_t Stages) {
+  std::vector<double> T(Stages, 0.0);
   for (size_t I = 0; I < M.Ops.size() && I < C.Ops.size(); ++I)
     if (Pred(M.Ops[I]))
-      T += C.Ops[I].TimeMs;
+      T[std::min<size_t>(M.Ops[I].Stage, Stages - 1)] += C.Ops[I].TimeMs;
   return T;
+}
+
+/// The period of a pipeline that keeps \p Micro micro-batches in flight,
+/// each taking \p StageMs in its stages: every stage works on one
+/// micro-batch after another, and a micro-batch's next step cannot start
+/// before its last one has left the last stage.
+double pipelinePeriod(const std::vector<double> &StageMs, int64_t Micro) {
+  double Sum = 0, Max = 0;
+  for (double S : StageMs) {
+    Sum += S;
+    Max = std::max(Max, S);
+  }
+  return std::max(static_cast<double>(Micro) * Max, Sum);
 }
 
 /// Time of the compute-bound and of the other kernels among the ops of
@@ -68,21 +83,31 @@ OfflineResult ssc::report::evaluateOffline(const ir::Module &Prefill,
   CD.prepare(Decode);
   CP.prepare(Prefill);
 
+  // Pipeline stages: the scheduler keeps one micro-batch per stage in
+  // flight (TensorRT-LLM's PyExecutor and SGLang run pp_size micro-batches,
+  // vLLM as many virtual engines), or the plan's micro_batches if more.
+  size_t Stages = static_cast<size_t>(std::max<int64_t>(1, Pl.PP));
+  int64_t Micro = Stages > 1 ? std::max<int64_t>(Pl.PP, Pl.MicroBatches) : 1;
+
   // The batch: what memory holds with every sequence's full KV reserved
-  // (no eviction), up to the scheduler's cap.
+  // (no eviction), up to the scheduler's caps, which bound each of its
+  // iterations, so each micro-batch (a cap given in the options bounds the
+  // replica).
   R.Memory = CD.memory(Decode, 1, P.Memory.KvForFullSequence ? Isl + Osl
                                                              : Isl + Osl / 2);
-  double Cap = Opts.MaxBatch > 0 ? Opts.MaxBatch : P.Serving.MaxBatch;
+  double Cap = Opts.MaxBatch > 0 ? Opts.MaxBatch
+                                 : P.Serving.MaxBatch * static_cast<double>(Micro);
   double B = std::floor(R.Memory.MaxBatch);
   R.BatchLimit = "memory";
   if (Cap > 0 && Cap < B) {
     B = Cap;
     R.BatchLimit = "max batch";
   }
-  // A step holds B decoded tokens and B * isl / osl prompt tokens: a token
+  // A step holds b decoded tokens and b * isl / osl prompt tokens: a token
   // budget per step bounds the batch that prefill can keep refilled.
   if (P.Serving.MaxTokensPerStep > 0) {
-    double ByTokens = std::floor(P.Serving.MaxTokensPerStep / (1 + Isl / Osl));
+    double ByTokens = std::floor(P.Serving.MaxTokensPerStep / (1 + Isl / Osl)) *
+                      static_cast<double>(Micro);
     if (ByTokens < B) {
       B = ByTokens;
       R.BatchLimit = "tokens per step";
@@ -95,10 +120,14 @@ OfflineResult ssc::report::evaluateOffline(const ir::Module &Prefill,
   R.Fits = true;
   R.Batch = B;
   R.Memory = CD.memory(Decode, B, P.Memory.KvForFullSequence ? Isl + Osl : Isl + Osl / 2);
+  // Every micro-batch holds at least one sequence.
+  Micro = std::max<int64_t>(1, std::min<int64_t>(Micro, static_cast<int64_t>(B)));
+  R.MicroBatches = Micro;
+  double Bm = B / static_cast<double>(Micro); // sequences per micro-batch
 
-  // Prompt tokens prefilled per step, on average, to replace the B / osl
-  // sequences that finish in it.
-  double C = B * Isl / Osl;
+  // Prompt tokens prefilled per step of a micro-batch, on average, to
+  // replace the b / osl sequences that finish in it.
+  double C = Bm * Isl / Osl;
   R.PrefillTokensPerStep = C;
   // The scheduler admits a prompt whole into the step after its slot frees
   // (TensorRT-LLM's and vLLM's in-flight batching), chunked only where it
@@ -108,18 +137,21 @@ OfflineResult ssc::report::evaluateOffline(const ir::Module &Prefill,
   // the others only decode. Costing every step at the mean mix would
   // understate the time, since a step's time is a convex function of its
   // tokens (the weights are read once however few tokens a step has).
-  double Room = P.Serving.MaxTokensPerStep > 0 ? P.Serving.MaxTokensPerStep - B
+  double Room = P.Serving.MaxTokensPerStep > 0 ? P.Serving.MaxTokensPerStep - Bm
                                                : std::numeric_limits<double>::infinity();
   double Chunk = std::max(C, std::min(Isl, Room));
   double Share = Chunk > 0 ? std::min(1.0, C / Chunk) : 0;
   R.PromptTokensPerPrefillStep = Chunk;
   R.PrefillStepShare = Share;
 
+  // The cost model runs a plan's own micro_batches on a slice of the batch
+  // it is given; give it that many micro-batches' worth.
+  int64_t PlanMicro = Stages > 1 ? std::max<int64_t>(1, Pl.MicroBatches) : 1;
   ir::Workload WD = Decode.W;
-  WD.Batch = static_cast<int64_t>(B);
+  WD.Batch = std::max<int64_t>(1, std::llround(Bm)) * PlanMicro;
   WD.Context = Opts.Isl + Opts.Osl / 2;
   ir::Workload WMix = WD;
-  WMix.Batch = static_cast<int64_t>(std::llround(B + Chunk));
+  WMix.Batch = std::max<int64_t>(1, std::llround(Bm + Chunk)) * PlanMicro;
   cost::PhaseCost Mix = CD.evaluate(Decode, WMix);
   cost::PhaseCost Dec = CD.evaluate(Decode, WD);
   ir::Workload WP = Prefill.W;
@@ -132,11 +164,21 @@ OfflineResult ssc::report::evaluateOffline(const ir::Module &Prefill,
   // attention and the output head at their real shapes (decode attention
   // and logits for the B sequences, chunk / isl prompts' causal prefill
   // attention); a step that only decodes: the decode step at B.
-  R.MixedStepMs = Mix.StepMs - sumTime(Decode, Mix, perSequence) +
-                  sumTime(Decode, Dec, perSequence) +
-                  (Chunk / Isl) * sumTime(Prefill, Pre, isAttention);
-  R.DecodeStepMs = Dec.StepMs;
-  double Step = Share * R.MixedStepMs + (1 - Share) * R.DecodeStepMs;
+  // Per stage; with micro-batches in flight a step of each takes the
+  // pipeline's period.
+  std::vector<double> MixPerSeq = stageTimes(Decode, Mix, perSequence, Stages),
+                      DecPerSeq = stageTimes(Decode, Dec, perSequence, Stages),
+                      PreAttn = stageTimes(Prefill, Pre, isAttention, Stages);
+  std::vector<double> MixStage(Stages), DecStage(Stages), MeanStage(Stages);
+  for (size_t S = 0; S < Stages; ++S) {
+    MixStage[S] = (S < Mix.StageMs.size() ? Mix.StageMs[S] : 0) - MixPerSeq[S] +
+                  DecPerSeq[S] + (Chunk / Isl) * PreAttn[S];
+    DecStage[S] = S < Dec.StageMs.size() ? Dec.StageMs[S] : 0;
+    MeanStage[S] = Share * MixStage[S] + (1 - Share) * DecStage[S];
+  }
+  R.MixedStepMs = pipelinePeriod(MixStage, Micro);
+  R.DecodeStepMs = pipelinePeriod(DecStage, Micro);
+  double Step = pipelinePeriod(MeanStage, Micro);
   R.StepMs = Step;
   R.TtftMs = Pre.StepMs;
   // What bounds the mean step: its kernels' time by what bounds each, the

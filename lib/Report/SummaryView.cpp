@@ -88,8 +88,12 @@ public:
       OS << "  offline    " << thousands(F.OutputTokensPerSec) << " output tokens/s ("
          << thousands(F.OutputTokensPerSecPerGpu) << " per GPU), "
          << thousands(F.Batch) << " sequences in flight per replica (limit: "
-         << F.BatchLimit << "), " << thousands(F.PrefillTokensPerStep)
-         << " prompt tokens prefilled per step";
+         << F.BatchLimit << ")";
+      // Pipeline stages: the micro-batches in flight, each a step apart.
+      if (F.MicroBatches > 1)
+        OS << " in " << F.MicroBatches << " micro-batches of "
+           << thousands(F.Batch / static_cast<double>(F.MicroBatches));
+      OS << ", " << thousands(F.PrefillTokensPerStep) << " prompt tokens prefilled per step";
       // Only some steps prefill: say how often, and both kinds of step.
       bool Lumped = F.PrefillStepShare < 0.995;
       if (Lumped)
@@ -174,6 +178,7 @@ public:
           {"output_tokens_per_s_per_user", F.OutputTokensPerSecPerUser},
           {"batch", F.Batch},
           {"batch_limit", F.BatchLimit},
+          {"micro_batches", F.MicroBatches},
           {"prefill_tokens_per_step", F.PrefillTokensPerStep},
           {"prompt_tokens_per_prefill_step", F.PromptTokensPerPrefillStep},
           {"prefill_step_share", F.PrefillStepShare},

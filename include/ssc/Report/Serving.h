@@ -19,6 +19,13 @@
 // step that only decodes is the decode step at B. The mean step weighs the
 // two by how often they occur.
 //
+// With pipeline stages, the scheduler keeps one micro-batch per stage in
+// flight (or the plan's micro_batches, if more), each of B / m sequences,
+// and its caps (sequences, tokens per step) bound each micro-batch. Every
+// stage then works on one micro-batch after another: a micro-batch's step
+// takes the pipeline's period, m times its slowest stage or the sum of its
+// stages, whichever is longer (its next step needs the last stage's token).
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef SSC_REPORT_SERVING_H
@@ -44,7 +51,8 @@ struct OfflineResult {
   bool Fits = false;           // at least one sequence fits
   double Batch = 0;            // sequences in flight per replica
   std::string BatchLimit;      // "memory", "max batch" or "tokens per step"
-  double PrefillTokensPerStep = 0;       // on average
+  int64_t MicroBatches = 1;    // in flight with pipeline stages, B / m sequences each
+  double PrefillTokensPerStep = 0;       // on average, per micro-batch
   double PromptTokensPerPrefillStep = 0; // in a step that prefills
   double PrefillStepShare = 0;           // of the steps, those that prefill
   double MixedStepMs = 0;  // a step that prefills
