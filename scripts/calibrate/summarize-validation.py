@@ -7,8 +7,8 @@
 
 Runs `ssc validate --format=csv FILE.csv` and prints, for each GPU of the
 targets and each model kind (dense or MoE, by the zoo directory the model is
-in), or for the groups --by names (any of gpu, kind, model and tp, the row's
-tp column), the number of rows, the median and largest absolute error, the mean
+in), or for the groups --by names (any of gpu, kind, model, tp and pp, the
+row's tp and pp columns), the number of rows, the median and largest absolute error, the mean
 signed error, and how many rows fall within the band ssc states for them.
 A last line covers all rows. Rows ssc could not model are listed apart, with
 the reason, and make the exit status 1 unless --expect-not-modeled gives
@@ -41,7 +41,7 @@ def kind_of(model, repo):
     return "dense"
 
 
-GROUP_KEYS = ("gpu", "kind", "model", "tp")
+GROUP_KEYS = ("gpu", "kind", "model", "tp", "pp")
 
 
 def line(label, rows, width=16):
@@ -88,8 +88,8 @@ def main():
             fields.append(column)
         for r in rows:
             r[column] = value
-    # The TP size of each row as ssc is given it (after --set).
-    tp_of = {r.get("id"): r.get("tp", "") for r in rows}
+    # Each row as ssc is given it (after --set), for its TP and PP sizes.
+    given = {r.get("id"): r for r in rows}
 
     table = args.file
     if args.model or args.set:
@@ -120,13 +120,14 @@ def main():
         value = {"gpu": lambda: gpu_of(r["target"]),
                  "kind": lambda: kind_of(r["model"], args.repo),
                  "model": lambda: r["model"],
-                 "tp": lambda: "tp" + (tp_of.get(r["id"]) or "1")}
+                 "tp": lambda: "tp" + (given.get(r["id"], {}).get("tp") or "1"),
+                 "pp": lambda: "pp" + (given.get(r["id"], {}).get("pp") or "1")}
         key = tuple(value[k]() for k in by)
         groups.setdefault(key, []).append(row)
         everything.append(row)
 
-    def order(key):  # tp2 before tp16
-        return tuple((int(v[2:]), v) if k == "tp" and v[2:].isdigit() else (0, v)
+    def order(key):  # tp2 before tp16, pp2 before pp16
+        return tuple((int(v[2:]), v) if k in ("tp", "pp") and v[2:].isdigit() else (0, v)
                      for k, v in zip(by, key))
 
     width = max([16] + [len("/".join(k)) for k in groups])
