@@ -633,16 +633,20 @@ double CostModel::finishLayer(LayerCost &LC, const ir::Module &M) const {
   return Blocks;
 }
 
-void CostModel::finishStep(llvm::ArrayRef<double> StageMs, int64_t Micro, double &StepMs,
-                           double &StepIfHiddenMs, double &BubbleMs) {
-  // Pipeline: with m micro-batches, fill the pipe once, then one micro-batch
-  // per slowest stage.
+void CostModel::finishStep(llvm::ArrayRef<double> StageMs, int64_t Micro, bool Steady,
+                           double &StepMs, double &StepIfHiddenMs, double &BubbleMs) {
+  // Pipeline: with m micro-batches, a prefill fills the pipe once, then
+  // passes one micro-batch per slowest stage. Decode steps follow each other
+  // without draining the pipe: each stage works on one micro-batch after
+  // another, and a micro-batch's next token waits for its last stage, so a
+  // step takes m times the slowest stage or the sum of the stages.
   double Sum = 0, Max = 0;
   for (double S : StageMs) {
     Sum += S;
     Max = std::max(Max, S);
   }
-  StepMs = Sum + static_cast<double>(Micro - 1) * Max;
+  StepMs = Steady ? std::max(static_cast<double>(Micro) * Max, Sum)
+                  : Sum + static_cast<double>(Micro - 1) * Max;
   if (Micro > 1)
     StepIfHiddenMs = StepIfHiddenMs / Sum * StepMs;
   BubbleMs = StageMs.size() > 1 ? StepMs - static_cast<double>(Micro) * Sum /
@@ -759,7 +763,8 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
       C.ExposedMs = std::max(0.0, LC.HideBalanceMs[H]) * C.TimeMs / LC.HideCommMs[H];
   }
   PC.StepIfHiddenMs += PC.OutsideLayersMs;
-  finishStep(PC.StageMs, Micro, PC.StepMs, PC.StepIfHiddenMs, PC.BubbleMs);
+  finishStep(PC.StageMs, Micro, M.W.P == Phase::Decode, PC.StepMs, PC.StepIfHiddenMs,
+             PC.BubbleMs);
 
   double ComputeBound = 0, MemoryBound = 0;
   for (size_t I = 0; I < M.Ops.size(); ++I)

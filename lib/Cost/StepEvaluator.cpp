@@ -107,6 +107,7 @@ StepCost StepEvaluator::evaluate(const ir::Workload &WIn) const {
   }
   S.StepIfHiddenMs += OutsideMs;
   double Bubble = 0;
-  CostModel::finishStep(StageMs, Micro, S.StepMs, S.StepIfHiddenMs, Bubble);
+  CostModel::finishStep(StageMs, Micro, M.W.P == Phase::Decode, S.StepMs, S.StepIfHiddenMs,
+                        Bubble);
   return S;
 }

@@ -117,7 +117,11 @@ public:
             {"hide", std::move(Hides)},
             {"bound", boundName(L.Dominant)}});
       }
+      llvm::json::Array Stages;
+      for (double S : P.C->StageMs)
+        Stages.push_back(S);
       O[phaseName(P.P)] = llvm::json::Object{{"step_ms", P.C->StepMs},
+                                              {"stage_ms", std::move(Stages)},
                                               {"step_if_comm_hidden_ms", P.C->StepIfHiddenMs},
                                               {"outside_layers_ms", P.C->OutsideLayersMs},
                                               {"bubble_ms", P.C->BubbleMs},

@@ -344,6 +344,11 @@ std::string RowPredictor::predictRow(const Row &R, const Program &P, const Model
         int64_t Slots = (L.Moe->Experts + EP - 1) / EP * EP;
         PhP.RedundantExperts = std::max(PhP.RedundantExperts, Slots - L.Moe->Experts);
       }
+  // Pipeline stages: one micro-batch per stage, as serving frameworks
+  // schedule them (TensorRT-LLM's PyExecutor, SGLang, vLLM's virtual
+  // engines).
+  if (PP > 1)
+    PhP.MicroBatches = PP;
   if (PhP.attentionDP() && EP > 1) {
     PhP.Overlap = OverlapMode::TwoBatch;
     PhP.ExpertImbalance = Prof.Serving.EplbExpertImbalance;

@@ -203,8 +203,10 @@ private:
   /// Sets the layer's time and exposed communication; returns its time with
   /// the hide groups' communication free.
   double finishLayer(LayerCost &LC, const ir::Module &M) const;
-  static void finishStep(llvm::ArrayRef<double> StageMs, int64_t Micro, double &StepMs,
-                         double &StepIfHiddenMs, double &BubbleMs);
+  /// The step through \p StageMs with \p Micro micro-batches: a prefill's
+  /// fill and drain, or (\p Steady) the period of back-to-back decode steps.
+  static void finishStep(llvm::ArrayRef<double> StageMs, int64_t Micro, bool Steady,
+                         double &StepMs, double &StepIfHiddenMs, double &BubbleMs);
   void collectMemoryTerms(const ir::Module &M, std::vector<double> &Weights,
                           std::vector<uint32_t> &KvOps) const;
 
