@@ -160,11 +160,11 @@ OfflineResult ssc::report::evaluateOffline(const ir::Module &Prefill,
   WP.Context = 0;
   cost::PhaseCost Pre = CP.evaluate(Prefill, WP);
 
-  // A step that prefills: the decode module at B + chunk tokens, with
+  // A step that prefills: the decode module at b + chunk tokens, with
   // attention and the output head at their real shapes (decode attention
-  // and logits for the B sequences, chunk / isl prompts' causal prefill
-  // attention); a step that only decodes: the decode step at B.
-  // Per stage; with micro-batches in flight a step of each takes the
+  // and logits for the b sequences, chunk / isl prompts' causal prefill
+  // attention); a step that only decodes: the decode step at b. Both are
+  // taken per stage: with micro-batches in flight, a step of each takes the
   // pipeline's period.
   std::vector<double> MixPerSeq = stageTimes(Decode, Mix, perSequence, Stages),
                       DecPerSeq = stageTimes(Decode, Dec, perSequence, Stages),
