@@ -394,7 +394,7 @@ public:
       // An efficiency of zero would make the kernel free (its time divides
       // by it), so every curve is held to the range of a scalar efficiency.
       if (*Y < 1e-6 || *Y > 10) {
-        error(P, "efficiencies must be between 1e-06 and 10, not " + formatShortest(*Y));
+        error(P, "efficiencies must be between 0.000001 and 10, not " + formatShortest(*Y));
         return std::nullopt;
       }
       C.Points.emplace_back(*X, *Y);
@@ -435,10 +435,8 @@ public:
                                 {"fp4", RateSource::FP4},
                                 {"fastest", RateSource::Fastest}});
     if (const llvm::json::Value *E = O.get("efficiency")) {
-      if (auto D = E->getAsNumber()) {
-        if (*D <= 0 || *D > 10)
-          error(join(Path, "efficiency"), "'efficiency' must be in (0, 10]");
-        R.Efficiency = D;
+      if (E->getAsNumber()) {
+        R.Efficiency = number(O, "efficiency", Path, 1e-6, 10);
       } else {
         R.EfficiencyCurve = curve(*E, join(Path, "efficiency"));
         R.Key = effKey(O, Path);
