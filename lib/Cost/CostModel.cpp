@@ -633,20 +633,26 @@ double CostModel::finishLayer(LayerCost &LC, const ir::Module &M) const {
   return Blocks;
 }
 
-void CostModel::finishStep(llvm::ArrayRef<double> StageMs, int64_t Micro, bool Steady,
-                           double &StepMs, double &StepIfHiddenMs, double &BubbleMs) {
-  // Pipeline: with m micro-batches, a prefill fills the pipe once, then
-  // passes one micro-batch per slowest stage. Decode steps follow each other
-  // without draining the pipe: each stage works on one micro-batch after
-  // another, and a micro-batch's next token waits for its last stage, so a
-  // step takes m times the slowest stage or the sum of the stages.
+double CostModel::pipelinePeriod(llvm::ArrayRef<double> StageMs, int64_t Micro) {
   double Sum = 0, Max = 0;
   for (double S : StageMs) {
     Sum += S;
     Max = std::max(Max, S);
   }
-  StepMs = Steady ? std::max(static_cast<double>(Micro) * Max, Sum)
-                  : Sum + static_cast<double>(Micro - 1) * Max;
+  return std::max(static_cast<double>(Micro) * Max, Sum);
+}
+
+void CostModel::finishStep(llvm::ArrayRef<double> StageMs, int64_t Micro, bool Steady,
+                           double &StepMs, double &StepIfHiddenMs, double &BubbleMs) {
+  // Pipeline: with m micro-batches, a prefill fills the pipe once, then
+  // passes one micro-batch per slowest stage. Decode steps follow each other
+  // without draining the pipe, so a step takes the pipeline's period.
+  double Sum = 0, Max = 0;
+  for (double S : StageMs) {
+    Sum += S;
+    Max = std::max(Max, S);
+  }
+  StepMs = Steady ? pipelinePeriod(StageMs, Micro) : Sum + static_cast<double>(Micro - 1) * Max;
   if (Micro > 1)
     StepIfHiddenMs = StepIfHiddenMs / Sum * StepMs;
   BubbleMs = StageMs.size() > 1 ? StepMs - static_cast<double>(Micro) * Sum /

@@ -35,19 +35,6 @@ std::vector<double> stageTimes(const ir::Module &M, const cost::PhaseCost &C,
   return T;
 }
 
-/// The period of a pipeline that keeps \p Micro micro-batches in flight,
-/// each taking \p StageMs in its stages: every stage works on one
-/// micro-batch after another, and a micro-batch's next step cannot start
-/// before its last one has left the last stage.
-double pipelinePeriod(const std::vector<double> &StageMs, int64_t Micro) {
-  double Sum = 0, Max = 0;
-  for (double S : StageMs) {
-    Sum += S;
-    Max = std::max(Max, S);
-  }
-  return std::max(static_cast<double>(Micro) * Max, Sum);
-}
-
 /// Time of the compute-bound and of the other kernels among the ops of
 /// \p M that \p Pred selects, times \p Scale, added to \p Compute and
 /// \p Other.
@@ -176,9 +163,9 @@ OfflineResult ssc::report::evaluateOffline(const ir::Module &Prefill,
     DecStage[S] = S < Dec.StageMs.size() ? Dec.StageMs[S] : 0;
     MeanStage[S] = Share * MixStage[S] + (1 - Share) * DecStage[S];
   }
-  R.MixedStepMs = pipelinePeriod(MixStage, Micro);
-  R.DecodeStepMs = pipelinePeriod(DecStage, Micro);
-  double Step = pipelinePeriod(MeanStage, Micro);
+  R.MixedStepMs = cost::CostModel::pipelinePeriod(MixStage, Micro);
+  R.DecodeStepMs = cost::CostModel::pipelinePeriod(DecStage, Micro);
+  double Step = cost::CostModel::pipelinePeriod(MeanStage, Micro);
   R.StepMs = Step;
   R.TtftMs = Pre.StepMs;
   // What bounds the mean step: its kernels' time by what bounds each, the

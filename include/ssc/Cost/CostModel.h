@@ -171,6 +171,12 @@ public:
   const GpuSpec &gpu() const { return Gpu; }
   const Profile &profile() const { return Prof; }
 
+  /// The period of a pipeline that keeps \p Micro micro-batches in flight,
+  /// each taking \p StageMs in its stages: every stage works on one
+  /// micro-batch after another, and a micro-batch's next step cannot start
+  /// before its last one has left the last stage: max(m x slowest, sum).
+  static double pipelinePeriod(llvm::ArrayRef<double> StageMs, int64_t Micro);
+
 private:
   friend class StepEvaluator; // costs ops and layers the way evaluate() does
   struct Resolved;
