@@ -4,6 +4,8 @@
 
 #include "Views.h"
 
+#include <fmt/format.h>
+
 using namespace ssc;
 using namespace ssc::report;
 
@@ -80,6 +82,15 @@ Report ssc::report::buildReport(const ir::Module *Prefill, const ir::Module *Dec
       R.Fits = R.DecodeFits = false;
     R.DecodeBand = bandFor(P, regimeOf(Phase::Decode, R.DecodeCost.Dominant, false),
                            *Decode, Gpu);
+    // Fewer micro-batches than stages leave each stage idle for part of
+    // every decode step; frameworks keep one in flight per stage.
+    int64_t Micro = std::max<int64_t>(1, Pl.MicroBatches);
+    if (Pl.PP > 1 && Micro < Pl.PP)
+      Collect({fmt::format("decode keeps {} micro-batch{} in flight over {} pipeline stages, "
+                           "so each stage works {} of the step; serving frameworks keep one "
+                           "per stage: micro_batches = {} (the offline mode always does)",
+                           Micro, Micro == 1 ? "" : "es", Pl.PP,
+                           fmt::format("{}/{}", Micro, Pl.PP), Pl.PP)});
   }
   R.Notes = std::move(Notes);
   return R;
