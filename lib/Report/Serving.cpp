@@ -4,6 +4,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 
+#include <cassert>
 #include <cmath>
 #include <limits>
 
@@ -25,13 +26,34 @@ bool perSequence(const ir::Op &O) {
   return isAttention(O) || cost::blockOf(O) == cost::Block::Head;
 }
 
-/// Per pipeline stage, the time of the ops of \p M that \p Pred selects.
+/// The pipeline stage of each layer of \p M.
+std::vector<uint16_t> layerStages(const ir::Module &M) {
+  std::vector<uint16_t> Stage;
+  for (const ir::Op &O : M.Ops)
+    if (O.Layer >= 0) {
+      if (static_cast<size_t>(O.Layer) >= Stage.size())
+        Stage.resize(static_cast<size_t>(O.Layer) + 1, 0);
+      Stage[static_cast<size_t>(O.Layer)] = O.Stage;
+    }
+  return Stage;
+}
+
+/// Per pipeline stage of the steady state, the time of the ops of \p M
+/// that \p Pred selects. A layer's ops count in the stage \p LayerStage
+/// gives it (the decode plan's, which the steady state runs, even for the
+/// prefill module's ops); ops outside layers in their own stage.
 std::vector<double> stageTimes(const ir::Module &M, const cost::PhaseCost &C,
-                               bool (*Pred)(const ir::Op &), size_t Stages) {
+                               bool (*Pred)(const ir::Op &),
+                               const std::vector<uint16_t> &LayerStage, size_t Stages) {
   std::vector<double> T(Stages, 0.0);
-  for (size_t I = 0; I < M.Ops.size() && I < C.Ops.size(); ++I)
-    if (Pred(M.Ops[I]))
-      T[std::min<size_t>(M.Ops[I].Stage, Stages - 1)] += C.Ops[I].TimeMs;
+  for (size_t I = 0; I < M.Ops.size() && I < C.Ops.size(); ++I) {
+    const ir::Op &O = M.Ops[I];
+    if (!Pred(O))
+      continue;
+    size_t L = static_cast<size_t>(O.Layer);
+    size_t S = O.Layer >= 0 && L < LayerStage.size() ? LayerStage[L] : O.Stage;
+    T[std::min(S, Stages - 1)] += C.Ops[I].TimeMs;
+  }
   return T;
 }
 
@@ -153,14 +175,16 @@ OfflineResult ssc::report::evaluateOffline(const ir::Module &Prefill,
   // attention); a step that only decodes: the decode step at b. Both are
   // taken per stage: with micro-batches in flight, a step of each takes the
   // pipeline's period.
-  std::vector<double> MixPerSeq = stageTimes(Decode, Mix, perSequence, Stages),
-                      DecPerSeq = stageTimes(Decode, Dec, perSequence, Stages),
-                      PreAttn = stageTimes(Prefill, Pre, isAttention, Stages);
-  std::vector<double> MixStage(Stages), DecStage(Stages), MeanStage(Stages);
+  std::vector<uint16_t> LayerStage = layerStages(Decode);
+  std::vector<double> MixPerSeq = stageTimes(Decode, Mix, perSequence, LayerStage, Stages),
+                      DecPerSeq = stageTimes(Decode, Dec, perSequence, LayerStage, Stages),
+                      PreAttn = stageTimes(Prefill, Pre, isAttention, LayerStage, Stages);
+  // Mix and Dec come from the decode module, which has a time per stage.
+  assert(Mix.StageMs.size() == Stages && Dec.StageMs.size() == Stages);
+  std::vector<double> MixStage(Stages), MeanStage(Stages);
+  const std::vector<double> &DecStage = Dec.StageMs;
   for (size_t S = 0; S < Stages; ++S) {
-    MixStage[S] = (S < Mix.StageMs.size() ? Mix.StageMs[S] : 0) - MixPerSeq[S] +
-                  DecPerSeq[S] + (Chunk / Isl) * PreAttn[S];
-    DecStage[S] = S < Dec.StageMs.size() ? Dec.StageMs[S] : 0;
+    MixStage[S] = Mix.StageMs[S] - MixPerSeq[S] + DecPerSeq[S] + (Chunk / Isl) * PreAttn[S];
     MeanStage[S] = Share * MixStage[S] + (1 - Share) * DecStage[S];
   }
   R.MixedStepMs = cost::CostModel::pipelinePeriod(MixStage, Micro);
