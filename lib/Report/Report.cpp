@@ -86,11 +86,11 @@ Report ssc::report::buildReport(const ir::Module *Prefill, const ir::Module *Dec
     // every decode step; frameworks keep one in flight per stage.
     int64_t Micro = std::max<int64_t>(1, Pl.MicroBatches);
     if (Pl.PP > 1 && Micro < Pl.PP)
-      Collect({fmt::format("decode keeps {} micro-batch{} in flight over {} pipeline stages, "
-                           "so each stage works {} of the step; serving frameworks keep one "
-                           "per stage: micro_batches = {} (the offline mode always does)",
-                           Micro, Micro == 1 ? "" : "es", Pl.PP,
-                           fmt::format("{}/{}", Micro, Pl.PP), Pl.PP)});
+      Collect({fmt::format("decode keeps {0} micro-batch{1} in flight over {2} pipeline "
+                           "stages, so each stage works {0}/{2} of the step; serving "
+                           "frameworks keep one per stage: micro_batches = {2} (the offline "
+                           "mode always does)",
+                           Micro, Micro == 1 ? "" : "es", Pl.PP)});
   }
   R.Notes = std::move(Notes);
   return R;
