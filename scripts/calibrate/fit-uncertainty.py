@@ -6,17 +6,18 @@
 
 Runs `ssc validate TABLE --format=json` under the profile on each table (by
 default every published table in the repository: the reference's public
-rows, TensorRT-LLM's performance overviews of v1.0 and v0.17 and DeepSeek-V3's
-other published points) and groups the modeled rows by class: the regime (offline-memory,
-prefill-compute, decode-comm, ...) and the kind of model (dense or MoE), as
-"offline-memory/moe". A class's band is the smallest whole percent, never
-below --floor (5%), that holds --coverage (90%) of its rows; with fewer than
-ten rows that is the largest error. A row outside the calibration counts at
-its error over the profile's `outside_factor` (2: half), since ssc widens
-the band of such a prediction by that factor (`band_scale` in its output). For
-classes without rows ssc falls back, in this order, on the band of the mode
-for the kind ("decode/dense": all bounds), of the kind ("dense": all modes),
-of the mode ("decode": both kinds) and on default_pct, the largest band.
+rows, TensorRT-LLM's performance overviews of v1.0 and v0.17 and
+DeepSeek-V3's other published points) and groups the modeled rows by class:
+the regime (offline-memory, prefill-compute, decode-comm, ...) and the kind
+of model (dense or MoE), as "offline-memory/moe". A class's band is the
+smallest whole percent, never below --floor (5%), that holds --coverage
+(90%) of its rows; with fewer than ten rows that is the largest error. A row
+outside the calibration counts at its error over the profile's
+`outside_factor` (2: half), since ssc widens the band of such a prediction
+by that factor (`band_scale` in its output). For classes without rows ssc
+falls back, in this order, on the band of the mode for the kind
+("decode/dense": all bounds), of the kind ("dense": all modes), of the mode
+("decode": both kinds) and on default_pct, the largest band.
 
 Prints the `bands` and `default_pct` of the profile's `uncertainty` section
 as JSON. With --check, compares them with the profile file's section and

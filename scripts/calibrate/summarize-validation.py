@@ -8,8 +8,9 @@
 Runs `ssc validate --format=csv FILE.csv` and prints, for each GPU of the
 targets and each model kind (dense or MoE, by the zoo directory the model is
 in), or for the groups --by names (any of gpu, kind, model, tp and pp, the
-row's tp and pp columns), the number of rows, the median and largest absolute error, the mean
-signed error, and how many rows fall within the band ssc states for them.
+row's tp and pp columns), the number of rows, the median and largest
+absolute error, the mean signed error, and how many rows fall within the
+band ssc states for them.
 A last line covers all rows. Rows ssc could not model are listed apart, with
 the reason, and make the exit status 1 unless --expect-not-modeled gives
 their number (a table known to hold configurations the profile rejects).
