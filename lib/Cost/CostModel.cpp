@@ -623,6 +623,8 @@ double CostModel::finishLayer(LayerCost &LC, const ir::Module &M) const {
   double Unhidden = LC.CommMs;
   for (double H : LC.HideCommMs)
     Unhidden -= H;
+  // The difference of equal sums can round below zero; nothing is exposed.
+  Unhidden = std::max(0.0, Unhidden);
   if (!TBO && M.Plan.Overlap == OverlapMode::Comm) {
     double Hide = Prof.CommOverlap * std::min(LC.ComputeMs, Unhidden);
     T -= Hide;
