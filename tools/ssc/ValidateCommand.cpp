@@ -148,18 +148,29 @@ bool readTable(unsigned Buf, DiagnosticEngine &Diags, std::vector<Row> &Rows) {
       continue;
     }
     if (Header.empty()) {
-      for (auto &F : Fields)
-        Header.push_back(StringRef(F.first).lower());
-      for (const char *R : Required)
-        if (!is_contained(Header, R)) {
-          Diags.error(SMLoc::getFromPointer(L.data()),
-                      std::string("the header has no column '") + R +
-                          "'; a measurement table needs " +
-                          join(std::vector<std::string>(std::begin(Required),
-                                                        std::end(Required)),
-                               ", "));
+      for (auto &F : Fields) {
+        std::string Name = StringRef(F.first).lower();
+        if (is_contained(Header, Name)) {
+          Diags.error(SMLoc::getFromPointer(L.data() + F.second),
+                      "column '" + Name + "' appears twice in the header");
           Ok = false;
         }
+        Header.push_back(std::move(Name));
+      }
+      std::vector<std::string> Missing;
+      for (const char *R : Required)
+        if (!is_contained(Header, R))
+          Missing.push_back(std::string("'") + R + "'");
+      if (!Missing.empty()) {
+        Diags.error(SMLoc::getFromPointer(L.data()),
+                    std::string(Missing.size() == 1 ? "the header has no column "
+                                                    : "the header has no columns ") +
+                        join(Missing, ", ") + "; a measurement table needs " +
+                        join(std::vector<std::string>(std::begin(Required),
+                                                      std::end(Required)),
+                             ", "));
+        Ok = false;
+      }
       if (!Ok)
         return false;
       continue;
