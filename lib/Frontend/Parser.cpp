@@ -713,12 +713,8 @@ std::unique_ptr<ast::File> ssc::parseBuffer(unsigned BufferID,
 std::unique_ptr<ast::File> ssc::parseFile(StringRef Path, DiagnosticEngine &Diags,
                                           SMLoc IncludeLoc,
                                           const ParserLimits &Limits) {
-  auto BufOrErr = llvm::MemoryBuffer::getFileOrSTDIN(Path, /*IsText=*/true);
-  if (std::error_code EC = BufOrErr.getError()) {
-    Diags.error(IncludeLoc, "cannot open '" + Path + "': " + EC.message());
+  unsigned ID = loadFileBuffer(Path, Diags, IncludeLoc);
+  if (ID == 0)
     return nullptr;
-  }
-  unsigned ID =
-      Diags.getSourceMgr().AddNewSourceBuffer(std::move(*BufOrErr), IncludeLoc);
   return parseBuffer(ID, Diags, Limits);
 }

@@ -3,6 +3,7 @@
 #include "ssc/Support/Diagnostics.h"
 
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 using namespace ssc;
 
@@ -153,4 +154,23 @@ std::string ssc::joinAlternatives(llvm::ArrayRef<llvm::StringRef> Candidates) {
     S += "'";
   }
   return S;
+}
+
+unsigned ssc::loadFileBuffer(llvm::StringRef Path, DiagnosticEngine &Diags,
+                             llvm::SMLoc IncludeLoc) {
+  auto BufOrErr = llvm::MemoryBuffer::getFileOrSTDIN(Path, /*IsText=*/true);
+  if (std::error_code EC = BufOrErr.getError()) {
+    Diags.error(IncludeLoc, "cannot open '" + Path + "': " + EC.message());
+    return 0;
+  }
+  std::unique_ptr<llvm::MemoryBuffer> Buf = std::move(*BufOrErr);
+  // Editors and spreadsheets on Windows may save UTF-8 with a byte order
+  // mark. It is not text: dropped, it leaves columns counted from the first
+  // character and the caret under line 1 (SourceMgr prints no caret on a
+  // line with bytes it cannot place).
+  llvm::StringRef Text = Buf->getBuffer();
+  if (Text.starts_with("\xEF\xBB\xBF"))
+    Buf = llvm::MemoryBuffer::getMemBufferCopy(Text.drop_front(3),
+                                               Buf->getBufferIdentifier());
+  return Diags.getSourceMgr().AddNewSourceBuffer(std::move(Buf), IncludeLoc);
 }

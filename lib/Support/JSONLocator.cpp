@@ -150,13 +150,3 @@ std::optional<llvm::json::Value> ssc::parseJSONBuffer(unsigned BufferID,
               "invalid JSON: " + Msg);
   return std::nullopt;
 }
-
-unsigned ssc::loadFileBuffer(llvm::StringRef Path, DiagnosticEngine &Diags,
-                             llvm::SMLoc IncludeLoc) {
-  auto BufOrErr = llvm::MemoryBuffer::getFileOrSTDIN(Path, /*IsText=*/true);
-  if (std::error_code EC = BufOrErr.getError()) {
-    Diags.error(IncludeLoc, "cannot open '" + Path + "': " + EC.message());
-    return 0;
-  }
-  return Diags.getSourceMgr().AddNewSourceBuffer(std::move(*BufOrErr), IncludeLoc);
-}

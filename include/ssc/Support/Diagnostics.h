@@ -89,6 +89,12 @@ private:
   std::set<std::pair<const char *, std::string>> ShownWarnings;
 };
 
+/// Reads \p Path (or standard input for "-") into \p Diags' SourceMgr,
+/// without a leading UTF-8 byte order mark; returns its buffer ID, or 0
+/// after reporting an error at \p IncludeLoc.
+unsigned loadFileBuffer(llvm::StringRef Path, DiagnosticEngine &Diags,
+                        llvm::SMLoc IncludeLoc = llvm::SMLoc());
+
 /// Closest candidate to \p Word by edit distance, or empty when none is close
 /// enough to suggest ("did you mean ...?").
 llvm::StringRef closestMatch(llvm::StringRef Word,

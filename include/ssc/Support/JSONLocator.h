@@ -48,8 +48,4 @@ namespace ssc {
 /// file:line:col.
 std::optional<llvm::json::Value> parseJSONBuffer(unsigned BufferID,
                                                  DiagnosticEngine &Diags);
-/// Reads \p Path into the SourceMgr; returns its buffer ID, or 0 after
-/// reporting an error.
-unsigned loadFileBuffer(llvm::StringRef Path, DiagnosticEngine &Diags,
-                        llvm::SMLoc IncludeLoc = llvm::SMLoc());
 } // namespace ssc
