@@ -196,6 +196,27 @@ public:
     return B;
   }
 
+  /// The profile's `params`, once read: what a rule's *_param key may name.
+  const llvm::StringMap<double> *Declared = nullptr;
+
+  /// A key naming a profile parameter, which `params` must declare: an
+  /// undeclared name would silently read as the rule's default.
+  std::optional<std::string> paramName(const llvm::json::Object &O, StringRef Key,
+                                       const std::string &Path) {
+    std::optional<std::string> S = string(O, Key, Path);
+    if (S && Declared && !Declared->count(*S)) {
+      std::vector<StringRef> Names;
+      for (const auto &KV : *Declared)
+        Names.push_back(KV.first());
+      std::sort(Names.begin(), Names.end());
+      error(join(Path, Key),
+            "'" + Key + "' names parameter '" + *S + "', which 'params' does not declare" +
+                (Names.empty() ? std::string(" (it declares none)") : didYouMean(*S, Names)));
+      return std::nullopt;
+    }
+    return S;
+  }
+
   std::optional<std::string> string(const llvm::json::Object &O, StringRef Key,
                                     const std::string &Path) {
     const llvm::json::Value *V = O.get(Key);
@@ -456,8 +477,8 @@ public:
     R.DivideReplicated = boolean(O, "divide_replicated", Path);
     R.FullPairs = boolean(O, "full_pairs", Path);
     R.LeavesCommSms = boolean(O, "leaves_comm_sms", Path);
-    R.DivideByParam = string(O, "divide_by_param", Path);
-    R.AllReduceParam = string(O, "all_reduce_param", Path);
+    R.DivideByParam = paramName(O, "divide_by_param", Path);
+    R.AllReduceParam = paramName(O, "all_reduce_param", Path);
     return R;
   }
 
@@ -660,6 +681,7 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
       else
         R.error("params." + KV.first.str(), "profile parameters are numbers");
     }
+  R.Declared = &P.Params;
   if (const llvm::json::Array *K = O->getArray("kernels"))
     for (size_t I = 0; I < K->size(); ++I) {
       std::string Path = "kernels[" + std::to_string(I) + "]";
@@ -703,8 +725,8 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
         R.number(*Mem, "max_tokens_in_flight", "memory", 0, 1e12).value_or(0);
     M.CountBlocks = R.blocks(*Mem, "count_blocks", "memory");
     M.AttentionWeightsDivisorParam =
-        R.string(*Mem, "attention_weights_divisor_param", "memory").value_or("");
-    M.KvMultiplierParam = R.string(*Mem, "kv_multiplier_param", "memory").value_or("");
+        R.paramName(*Mem, "attention_weights_divisor_param", "memory").value_or("");
+    M.KvMultiplierParam = R.paramName(*Mem, "kv_multiplier_param", "memory").value_or("");
     M.KvForFullSequence =
         R.oneOf<bool>(*Mem, "kv_for", "memory", {{"sequence", true}, {"context", false}})
             .value_or(M.KvForFullSequence);

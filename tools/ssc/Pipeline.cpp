@@ -485,6 +485,20 @@ bool ssc::driver::prepareProfile(DiagnosticEngine &Diags, SemaOptions &Opts) {
         Diags.error("--profile-set takes name=number, not '" + KV + "'");
         return false;
       }
+      // Only a declared parameter is read by the profile's rules; anything
+      // else would be set and silently ignored.
+      if (!TheProfile->Params.count(Key)) {
+        std::vector<StringRef> Names;
+        for (const auto &P : TheProfile->Params)
+          Names.push_back(P.first());
+        std::sort(Names.begin(), Names.end());
+        Diags.error("--profile-set: profile '" + TheProfile->Name + "' has no parameter '" +
+                    Key + "'" +
+                    (Names.empty() ? std::string("; it declares none (a profile's 'params' "
+                                                 "object lists what --profile-set can change)")
+                                   : "; its parameters: " + joinAlternatives(Names)));
+        return false;
+      }
       TheProfile->Params[Key] = D;
     }
   }
