@@ -512,6 +512,18 @@ int ssc::driver::emitReport(CompileInputs &In, bool JSON, bool CSV) {
   if (!prepareProfile(In.Diags, Unused))
     return 1;
   CompileOptions CO = compileOptionsFromFlags();
+  if (MaxBatchOpt.getNumOccurrences()) {
+    if (ModeOpt != ServingMode::Offline) {
+      In.Diags.error("--max-batch caps the batch --mode=offline chooses; with the "
+                     "phases mode, --batch sets it");
+      return 1;
+    }
+    if (MaxBatchOpt < 1 || MaxBatchOpt > (int64_t(1) << 34)) {
+      In.Diags.error("--max-batch must be between 1 and 2^34, not " +
+                     std::to_string(MaxBatchOpt));
+      return 1;
+    }
+  }
   std::optional<report::OfflineResult> Offline;
   if (ModeOpt == ServingMode::Offline) {
     // Both phases at a batch of one, evaluated at the steady state's own
