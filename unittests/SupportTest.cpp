@@ -30,6 +30,13 @@ TEST(Format, Counts) {
   EXPECT_EQ(formatMillis(41.234), "41.23 ms");
 }
 
+TEST(Format, SequencesThatFit) {
+  EXPECT_EQ(describeSequencesThatFit(324.7), "at most 324 sequences fit");
+  EXPECT_EQ(describeSequencesThatFit(1.9), "at most 1 sequence fits");
+  EXPECT_EQ(describeSequencesThatFit(0.4), "not one sequence fits beside the weights");
+  EXPECT_EQ(describeSequencesThatFit(-3), "not one sequence fits beside the weights");
+}
+
 TEST(Diagnostics, DidYouMean) {
   llvm::StringRef C[] = {"window", "heads", "head_dim"};
   EXPECT_EQ(closestMatch("windw", C), "window");

@@ -66,3 +66,10 @@ std::string ssc::formatMillis(double Ms) {
 std::string ssc::formatFixed(double V, int Decimals) {
   return fmt::format("{:.{}f}", V, Decimals);
 }
+
+std::string ssc::describeSequencesThatFit(double MaxBatch) {
+  if (!(MaxBatch >= 1))
+    return "not one sequence fits beside the weights";
+  double N = std::floor(MaxBatch);
+  return "at most " + formatFixed(N, 0) + (N == 1 ? " sequence fits" : " sequences fit");
+}

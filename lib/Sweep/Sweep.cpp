@@ -7,6 +7,7 @@
 #include "ssc/Cost/StepEvaluator.h"
 #include "ssc/Passes/Pass.h"
 #include "ssc/Spec/PlanDefaults.h"
+#include "ssc/Support/Format.h"
 #include "ssc/Sweep/ModelVariant.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -522,12 +523,12 @@ void PointEvaluator::evaluate(PointResult &Out, bool Detailed) {
       return;
     const cost::MemoryUse &Bad = PrefillFits ? Mem : PrefillMem;
     Out.Reason = formatv("the batch does not fit in memory ({0}): it needs {1:f1} GB of "
-                         "{2:f1} GB usable per GPU; at most {3:f0} sequences fit",
+                         "{2:f1} GB usable per GPU; {3}",
                          !PrefillFits && !DecodeFits ? "prefill and decode"
                          : !PrefillFits             ? "prefill"
                                                     : "decode",
                          Bad.usedBytes(Batch) / 1e9, Bad.UsableBytes / 1e9,
-                         std::floor(Bad.MaxBatch))
+                         describeSequencesThatFit(Bad.MaxBatch))
                      .str();
   }
 

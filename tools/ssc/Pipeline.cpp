@@ -11,6 +11,7 @@
 #include "ssc/Report/Report.h"
 #include "ssc/Spec/PlanDefaults.h"
 #include "ssc/Support/DataPaths.h"
+#include "ssc/Support/Format.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -620,12 +621,12 @@ int ssc::driver::emitReport(CompileInputs &In, bool JSON, bool CSV) {
                          : Prefill                        ? "prefill"
                                                           : "decode";
     In.Diags.error("the batch of " + std::to_string(Load.Batch) +
-                   " sequences per replica does not fit in memory (" + Phases +
+                   (Load.Batch == 1 ? " sequence" : " sequences") +
+                   " per replica does not fit in memory (" + Phases +
                    "): it needs " +
                    formatv("{0:f1}", MU.usedBytes(static_cast<double>(Load.Batch)) / 1e9).str() +
                    " GB of " + formatv("{0:f1}", MU.UsableBytes / 1e9).str() +
-                   " GB usable per GPU; at most " + formatv("{0:f0}", std::floor(MU.MaxBatch)).str() +
-                   " sequences fit");
+                   " GB usable per GPU; " + describeSequencesThatFit(MU.MaxBatch));
     return 1;
   }
   return 0;

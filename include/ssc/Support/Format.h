@@ -28,6 +28,11 @@ std::string formatMillis(double Ms);
 /// Fixed-point with \p Decimals digits after the point.
 std::string formatFixed(double V, int Decimals);
 
+/// How many sequences memory holds, for messages about a batch that does
+/// not fit: "at most 324 sequences fit", "at most 1 sequence fits", or "not
+/// one sequence fits beside the weights" below one.
+std::string describeSequencesThatFit(double MaxBatch);
+
 } // namespace ssc
 
 #endif // SSC_SUPPORT_FORMAT_H
