@@ -17,12 +17,24 @@ Writes OUT_DIR/kernels.csv (one row per measurement) and OUT_DIR/env.json
               which), bf16.
   prefill     causal attention forward, bf16, torch SDPA with the flash and
               the cuDNN backends, GQA and MHA, head_dim 64/128.
+  mla_prefill DeepSeek-V3's prefill attention (MLA decompressed: 128 heads,
+              192-wide query/key heads, 128-wide value heads), causal,
+              bf16, torch SDPA with the cuDNN, memory-efficient and flash
+              backends (a backend without unequal head sizes is an error
+              row), 8192 and 16384 tokens per call.
   decode      one query token per sequence against a KV cache of length L
               (contiguous, not paged), bf16, GQA folded into the query length
               as decode kernels do.
   grouped fp8 the first grouped shapes again in fp8 e4m3 with row-wise scales
               (torch._scaled_grouped_mm).
   elementwise RMSNorm (F.rms_norm) and a residual add over T tokens.
+  act_quant   per-token-group fp8 quantization of bf16 activations (groups
+              of 128, one fp32 scale each: what precedes a block-scaled fp8
+              GEMM), fused by torch.compile where it can, eager otherwise
+              (the row says which).
+
+--only SECTIONS (comma-separated names above) runs just those sections,
+for a short device slot.
 
 Timing: each kernel is captured in a CUDA graph of R calls that rotates over
 enough weight/input copies to exceed the L2 cache, replayed after warm-up; the
@@ -396,6 +408,75 @@ def measure_prefill(out, H, KVH, D, S, B):
         torch.cuda.empty_cache()
 
 
+MLA_PREFILL = [
+    # seq, batch: 8192 tokens per call at 1K, 2K and 4K, and 16384 at 4K
+    (1024, 8), (2048, 4), (4096, 2), (4096, 4),
+]
+
+
+def measure_mla_prefill(out, S, B, H=128, DQK=192, DV=128):
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+    flops = 2.0 * B * H * S * S / 2.0 * (DQK + DV)  # causal: half of the S x S pairs
+    nbytes = 2.0 * B * S * H * (2 * DQK + 2 * DV)    # q, k, v and the output
+    backends = [("cudnn", SDPBackend.CUDNN_ATTENTION),
+                ("efficient", SDPBackend.EFFICIENT_ATTENTION),
+                ("flash", SDPBackend.FLASH_ATTENTION)]
+    for name, backend in backends:
+        base = dict(section="mla_prefill", kernel="flash_attention", dtype="bf16",
+                    model="deepseek-v3", role="attn", batch=B, heads=H, kv_heads=H,
+                    head_dim=DQK, q_len=S, kv_len=S, causal=1, flops=flops, bytes=nbytes,
+                    impl=f"sdpa:{name}")
+        try:
+            q = rnd((B, H, S, DQK), torch.bfloat16)
+            k = rnd((B, H, S, DQK), torch.bfloat16)
+            v = rnd((B, H, S, DV), torch.bfloat16)
+            with sdpa_kernel([backend]):
+                fn = lambda: F.scaled_dot_product_attention(q, k, v, is_causal=True)
+                est = estimate_us(fn)
+                t = time_graph([fn] * reps_for(est, lo=3, hi=50))
+            out.row(**base, time_us=t, status="ok",
+                    note=f"value head_dim {DV}; causal FLOPs = B*H*S*S*(qk+v)")
+            del q, k, v
+        except Exception as e:  # noqa: BLE001
+            out.row(**base, status="error", note=str(e).splitlines()[0][:200])
+        torch.cuda.empty_cache()
+
+
+def measure_act_quant(out, T, D, group=128):
+    fp8 = torch.float8_e4m3fn
+    fmax = torch.finfo(fp8).max
+
+    def quant(x):
+        g = x.view(T, D // group, group).float()
+        scale = g.abs().amax(dim=-1, keepdim=True).clamp(min=1e-10) / fmax
+        return (g / scale).to(fp8).view(T, D), scale.view(T, D // group)
+
+    nbytes = 2.0 * T * D + 1.0 * T * D + 4.0 * T * (D // group)
+    base = dict(section="act_quant", kernel="elementwise", dtype="fp8", role="group_quant",
+                m=T, n=D, k=group, bytes=nbytes)
+    x = rnd((T, D), torch.bfloat16)
+    impls = []
+    try:
+        compiled = torch.compile(quant, dynamic=False)
+        compiled(x)
+        torch.cuda.synchronize()
+        impls.append(("torch.compile", compiled))
+    except Exception as e:  # noqa: BLE001
+        out.row(**base, impl="torch.compile", status="error", note=str(e).splitlines()[0][:200])
+    impls.append(("eager", quant))
+    for name, fn in impls:
+        try:
+            call = lambda: fn(x)
+            est = estimate_us(call)
+            t = time_graph([call] * reps_for(est))
+            out.row(**base, impl=name, time_us=t, status="ok",
+                    note=f"bf16 in; fp8 and one fp32 scale per {group} out")
+        except Exception as e:  # noqa: BLE001
+            out.row(**base, impl=name, status="error", note=str(e).splitlines()[0][:200])
+    del x
+    torch.cuda.empty_cache()
+
+
 DECODE_B = [1, 8, 32, 128]
 DECODE_L = [1024, 4096, 16384, 65536]
 DECODE_EXTRA = [
@@ -458,12 +539,25 @@ def environment():
     return env
 
 
+SECTIONS = ["peak", "gemm", "grouped", "prefill", "mla_prefill", "decode", "grouped_fp8",
+            "elementwise", "act_quant"]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out_dir")
     ap.add_argument("--budget-s", type=float, default=300.0,
                     help="stop starting new sections after this many seconds")
+    ap.add_argument("--only", default="",
+                    help="comma-separated sections to run (default: all): " + ", ".join(SECTIONS))
     args = ap.parse_args()
+    only = [x for x in args.only.split(",") if x]
+    unknown = [x for x in only if x not in SECTIONS]
+    if unknown:
+        ap.error(f"unknown section(s) {', '.join(unknown)}; sections: {', '.join(SECTIONS)}")
+
+    def run(section):
+        return not only or section in only
     os.makedirs(args.out_dir, exist_ok=True)
     torch.manual_seed(0)
     torch.backends.cuda.matmul.allow_tf32 = False
@@ -476,46 +570,57 @@ def main():
     def over(frac):
         return elapsed() > args.budget_s * frac
 
-    measure_copy(out)
-    for dt in ("bf16", "fp8"):
-        measure_gemm(out, dt, "peak", "square", 8192, 8192, 8192, section="peak")
-    for model, role, K, N in GEMM_SHAPES:
+    if run("peak"):
+        measure_copy(out)
+        for dt in ("bf16", "fp8"):
+            measure_gemm(out, dt, "peak", "square", 8192, 8192, 8192, section="peak")
+    for model, role, K, N in GEMM_SHAPES if run("gemm") else []:
         if over(0.55):
             print("budget: stopping GEMM section", flush=True)
             break
         for dt in ("bf16", "fp8"):
             for M in GEMM_M:
                 measure_gemm(out, dt, model, role, M, K, N)
-    for model, role, G, K, N in GROUPED:
+    for model, role, G, K, N in GROUPED if run("grouped") else []:
         if over(0.70):
             print("budget: stopping grouped section", flush=True)
             break
         for m in GROUPED_M:
             measure_grouped(out, model, role, G, K, N, m)
-    for H, KVH, D, S, B in PREFILL:
+    for H, KVH, D, S, B in PREFILL if run("prefill") else []:
         if over(0.85):
             print("budget: stopping prefill section", flush=True)
             break
         measure_prefill(out, H, KVH, D, S, B)
-    for B in DECODE_B:
+    for S, B in MLA_PREFILL if run("mla_prefill") else []:
+        if over(0.88):
+            print("budget: stopping mla_prefill section", flush=True)
+            break
+        measure_mla_prefill(out, S, B)
+    for B in DECODE_B if run("decode") else []:
         for L in DECODE_L:
             if over(0.9):
                 break
             measure_decode(out, 32, 8, 128, B, L)
-    for H, KVH, D, B, L in DECODE_EXTRA:
+    for H, KVH, D, B, L in DECODE_EXTRA if run("decode") else []:
         if over(0.92):
             break
         measure_decode(out, H, KVH, D, B, L)
-    for model, role, G, K, N in GROUPED[:3]:
+    for model, role, G, K, N in GROUPED[:3] if run("grouped_fp8") else []:
         if over(0.96):
             print("budget: stopping fp8 grouped section", flush=True)
             break
         for m in GROUPED_M:
             measure_grouped_fp8(out, model, role, G, K, N, m)
-    for D in (4096, 7168):
+    for D in (4096, 7168) if run("elementwise") else []:
         if over(1.0):
             break
         measure_elementwise(out, D)
+    for T in (4096, 8192, 16384) if run("act_quant") else []:
+        if over(1.0):
+            break
+        for D in (7168, 2048):
+            measure_act_quant(out, T, D)
     print(f"done: {out.rows} rows in {elapsed():.0f} s", flush=True)
 
 
