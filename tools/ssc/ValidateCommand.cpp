@@ -407,6 +407,9 @@ std::string RowPredictor::predictRow(const Row &R, const Program &P, const Model
     report::OfflineOptions OO;
     OO.Isl = Isl;
     OO.Osl = Osl;
+    // batch, when given: the run's scheduler cap (sequences in flight per
+    // replica, TensorRT-LLM's max_batch_size), as --max-batch.
+    OO.MaxBatch = static_cast<double>(Batch);
     report::OfflineResult F =
         report::evaluateOffline(Mods[0], Mods[1], Prof, *T.Gpu, OO);
     if (!F.Fits)
