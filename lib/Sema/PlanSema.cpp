@@ -666,7 +666,8 @@ private:
     }
     if (T && P.world() != T->Count)
       error(SMLoc(), "the plan uses " + std::to_string(P.world()) +
-                         (P.world() == 1 ? " GPU" : " GPUs") + " (tp*sp*pp*dp = " + std::to_string(P.TP) + "*" +
+                         (P.world() == 1 ? " GPU" : " GPUs") +
+                         " (tp*sp*pp*dp = " + std::to_string(P.TP) + "*" +
                          std::to_string(P.SP) + "*" + std::to_string(P.PP) + "*" +
                          std::to_string(P.DP) + "), but target " + T->str() +
                          " has " + std::to_string(T->Count));
