@@ -195,14 +195,34 @@ bool readTable(unsigned Buf, DiagnosticEngine &Diags, std::vector<Row> &Rows) {
   return Ok;
 }
 
-/// The zoo file of model \p Name: models/<group>/<name>.arch.
+const char *const ZooGroups[] = {"dense", "moe", "edge"};
+
+/// The zoo file of model \p Name: models/<group>/<name>.arch. Zoo names are
+/// lower case, so 'Llama-3.1-8B' finds llama-3.1-8b.
 std::string zooFile(StringRef Name) {
-  for (const char *G : {"dense", "moe", "edge"}) {
-    std::string P = dataPath(("models/" + Twine(G) + "/" + Name + ".arch").str());
-    if (sys::fs::is_regular_file(P))
-      return P;
-  }
+  if (Name.empty() || Name.find_first_of("/\\") != StringRef::npos)
+    return "";
+  for (const std::string &N : {Name.str(), Name.lower()})
+    for (const char *G : ZooGroups) {
+      std::string P = dataPath(("models/" + Twine(G) + "/" + N + ".arch").str());
+      if (sys::fs::is_regular_file(P))
+        return P;
+    }
   return "";
+}
+
+/// Every model name in the zoo, sorted.
+std::vector<std::string> zooNames() {
+  std::vector<std::string> Names;
+  for (const char *G : ZooGroups) {
+    std::error_code EC;
+    for (sys::fs::directory_iterator It(dataPath(("models/" + Twine(G)).str()), EC), End;
+         It != End && !EC; It.increment(EC))
+      if (sys::path::extension(It->path()) == ".arch")
+        Names.push_back(sys::path::stem(It->path()).str());
+  }
+  llvm::sort(Names);
+  return Names;
 }
 
 /// The first error a DiagnosticEngine wrote, without its location.
@@ -253,7 +273,10 @@ const Program *RowPredictor::load(StringRef Model, std::string &Why) {
     return It->second.get();
   std::string File = zooFile(Model);
   if (File.empty()) {
-    Why = "model '" + Model.str() + "' is not in the zoo (models/{dense,moe,edge})";
+    std::vector<std::string> Names = zooNames();
+    std::vector<StringRef> Refs(Names.begin(), Names.end());
+    Why = "model '" + Model.str() + "' is not in the zoo (models/{dense,moe,edge})" +
+          didYouMean(Model.lower(), Refs);
     return nullptr;
   }
   Sources.push_back(std::make_unique<SourceMgr>());
@@ -380,7 +403,8 @@ std::string RowPredictor::predictRow(const Row &R, const Program &P, const Model
 
   auto Prec = servingPrecision(R.get("precision"), M, R.get("kv_dtype"));
   if (!Prec)
-    return "unknown precision '" + R.get("precision") + "'";
+    return "unknown precision '" + R.get("precision") + "'; expected " +
+           joinAlternatives(dtypeSpellings());
 
   driver::CompileOptions CO;
   CO.Isl = Isl;
@@ -574,12 +598,26 @@ int ssc::driver::runValidate() {
     }
     return 0;
   }
-  outs() << formatv("{0,-5} {1,-16} {2,-10} {3,-8} {4,-30} {5,12} {6,12} {7,8}  {8}\n",
-                    "id", "model", "target", "mode", "metric", "predicted", "measured",
-                    "error%", "band");
+  // The text columns are as wide as their longest entry, and at least as
+  // wide as the zoo's usual names.
+  unsigned WId = 5, WModel = 16, WTarget = 10, WMode = 8, WMetric = 30;
   for (const Outcome &O : Out) {
-    outs() << formatv("{0,-5} {1,-16} {2,-10} {3,-8} {4,-30} ", O.Id, O.Model, O.Target,
-                      O.Mode, O.Metric);
+    WId = std::max<unsigned>(WId, O.Id.size());
+    WModel = std::max<unsigned>(WModel, O.Model.size());
+    WTarget = std::max<unsigned>(WTarget, O.Target.size());
+    WMode = std::max<unsigned>(WMode, O.Mode.size());
+    WMetric = std::max<unsigned>(WMetric, O.Metric.size());
+  }
+  auto Key = [&](StringRef Id, StringRef Model, StringRef Target, StringRef Mode,
+                 StringRef Metric) {
+    outs() << left_justify(Id, WId) << ' ' << left_justify(Model, WModel) << ' '
+           << left_justify(Target, WTarget) << ' ' << left_justify(Mode, WMode) << ' '
+           << left_justify(Metric, WMetric) << ' ';
+  };
+  Key("id", "model", "target", "mode", "metric");
+  outs() << formatv("{0,12} {1,12} {2,8}  {3}\n", "predicted", "measured", "error%", "band");
+  for (const Outcome &O : Out) {
+    Key(O.Id, O.Model, O.Target, O.Mode, O.Metric);
     if (!O.Modeled) {
       outs() << formatv("{0,12} {1,12}", "-", O.Measured) << "  not modeled: " << O.Reason
              << "\n";
