@@ -44,6 +44,7 @@ row with status=error and the message, never a silent gap.
 """
 
 import argparse
+import contextlib
 import csv
 import json
 import math
@@ -414,6 +415,20 @@ MLA_PREFILL = [
 ]
 
 
+def timed_row(out, base, setup, note, lo=4, hi=200, context=contextlib.nullcontext):
+    """Times the callable setup() returns (built inside the try, so a failed
+    allocation is an error row too) under context(), and writes one row."""
+    try:
+        fn = setup()
+        with context():
+            est = estimate_us(fn)
+            t = time_graph([fn] * reps_for(est, lo=lo, hi=hi))
+        out.row(**base, time_us=t, status="ok", note=note)
+    except Exception as e:  # noqa: BLE001
+        out.row(**base, status="error", note=str(e).splitlines()[0][:200])
+    torch.cuda.empty_cache()
+
+
 def measure_mla_prefill(out, S, B, H=128, DQK=192, DV=128):
     from torch.nn.attention import SDPBackend, sdpa_kernel
     flops = 2.0 * B * H * S * S / 2.0 * (DQK + DV)  # causal: half of the S x S pairs
@@ -421,25 +436,20 @@ def measure_mla_prefill(out, S, B, H=128, DQK=192, DV=128):
     backends = [("cudnn", SDPBackend.CUDNN_ATTENTION),
                 ("efficient", SDPBackend.EFFICIENT_ATTENTION),
                 ("flash", SDPBackend.FLASH_ATTENTION)]
+
+    def setup():
+        q = rnd((B, H, S, DQK), torch.bfloat16)
+        k = rnd((B, H, S, DQK), torch.bfloat16)
+        v = rnd((B, H, S, DV), torch.bfloat16)
+        return lambda: F.scaled_dot_product_attention(q, k, v, is_causal=True)
+
     for name, backend in backends:
         base = dict(section="mla_prefill", kernel="flash_attention", dtype="bf16",
                     model="deepseek-v3", role="attn", batch=B, heads=H, kv_heads=H,
                     head_dim=DQK, q_len=S, kv_len=S, causal=1, flops=flops, bytes=nbytes,
                     impl=f"sdpa:{name}")
-        try:
-            q = rnd((B, H, S, DQK), torch.bfloat16)
-            k = rnd((B, H, S, DQK), torch.bfloat16)
-            v = rnd((B, H, S, DV), torch.bfloat16)
-            with sdpa_kernel([backend]):
-                fn = lambda: F.scaled_dot_product_attention(q, k, v, is_causal=True)
-                est = estimate_us(fn)
-                t = time_graph([fn] * reps_for(est, lo=3, hi=50))
-            out.row(**base, time_us=t, status="ok",
-                    note=f"value head_dim {DV}; causal FLOPs = B*H*S*S*(qk+v)")
-            del q, k, v
-        except Exception as e:  # noqa: BLE001
-            out.row(**base, status="error", note=str(e).splitlines()[0][:200])
-        torch.cuda.empty_cache()
+        timed_row(out, base, setup, f"value head_dim {DV}; causal FLOPs = B*H*S*S*(qk+v)",
+                  lo=3, hi=50, context=lambda b=backend: sdpa_kernel([b]))
 
 
 def measure_act_quant(out, T, D, group=128):
@@ -452,27 +462,19 @@ def measure_act_quant(out, T, D, group=128):
         return (g / scale).to(fp8).view(T, D), scale.view(T, D // group)
 
     nbytes = 2.0 * T * D + 1.0 * T * D + 4.0 * T * (D // group)
-    base = dict(section="act_quant", kernel="elementwise", dtype="fp8", role="group_quant",
-                m=T, n=D, k=group, bytes=nbytes)
+    note = f"bf16 in; fp8 and one fp32 scale per {group} out"
     x = rnd((T, D), torch.bfloat16)
-    impls = []
-    try:
-        compiled = torch.compile(quant, dynamic=False)
-        compiled(x)
+
+    def compiled():
+        fn = torch.compile(quant, dynamic=False)
+        fn(x)  # compile outside the timing
         torch.cuda.synchronize()
-        impls.append(("torch.compile", compiled))
-    except Exception as e:  # noqa: BLE001
-        out.row(**base, impl="torch.compile", status="error", note=str(e).splitlines()[0][:200])
-    impls.append(("eager", quant))
-    for name, fn in impls:
-        try:
-            call = lambda: fn(x)
-            est = estimate_us(call)
-            t = time_graph([call] * reps_for(est))
-            out.row(**base, impl=name, time_us=t, status="ok",
-                    note=f"bf16 in; fp8 and one fp32 scale per {group} out")
-        except Exception as e:  # noqa: BLE001
-            out.row(**base, impl=name, status="error", note=str(e).splitlines()[0][:200])
+        return lambda: fn(x)
+
+    for name, setup in (("torch.compile", compiled), ("eager", lambda: lambda: quant(x))):
+        base = dict(section="act_quant", kernel="elementwise", dtype="fp8", role="group_quant",
+                    m=T, n=D, k=group, bytes=nbytes, impl=name)
+        timed_row(out, base, setup, note)
     del x
     torch.cuda.empty_cache()
 
