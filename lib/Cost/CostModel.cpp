@@ -705,6 +705,11 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
     Notes.insert(Note + ")");
   }
 
+  if (llvm::any_of(M.Ops, [](const Op &O) { return O.Mtp; }))
+    Notes.insert("the model's multi-token-prediction layers run in every step (--mtp); "
+                 "the draft tokens they propose and their acceptance are not modeled, so a "
+                 "decode step still yields one token per sequence");
+
   // Layers.
   int32_t MaxLayer = -1;
   for (const Op &O : M.Ops)

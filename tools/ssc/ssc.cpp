@@ -68,8 +68,10 @@ cl::opt<unsigned long long> ContextLength(
     cl::value_desc("N"), cl::init(0), cl::cat(SSCCategory));
 
 cl::opt<bool> IncludeMtp("mtp",
-                         cl::desc("Count the model's multi-token-prediction "
-                                  "modules in --emit=summary"),
+                         cl::desc("Include the model's multi-token-prediction layers: "
+                                  "counted in --emit=summary, run in every step of the IR, "
+                                  "kernels and report (their draft tokens' acceptance is "
+                                  "not modeled)"),
                          cl::cat(SSCCategory));
 
 cl::opt<std::string> TargetName("target",
