@@ -17,6 +17,7 @@
 #include "llvm/Support/CommandLine.h"
 
 #include <map>
+#include <memory>
 
 using namespace llvm;
 using namespace ssc;
@@ -471,6 +472,33 @@ int ssc::driver::emitKernels(CompileInputs &In, bool JSON) {
     outs() << formatv("{0:2}", json::Value(json::Object{{"modules", std::move(JMods)}}))
            << "\n";
   return 0;
+}
+
+void ssc::driver::warnUnusedOptions(DiagnosticEngine &Diags, bool Compiles, bool Reports) {
+  auto Warn = [&](const cl::Option &O, StringRef Where) {
+    if (O.getNumOccurrences())
+      Diags.warning("--" + O.ArgStr + " has no effect with this --emit; it applies to " +
+                    Where);
+  };
+  // std::addressof: cl::list's operator& gives its storage, not the option.
+  const cl::Option *CompileOpts[] = {
+      std::addressof(PhaseOpt),         std::addressof(BatchOpt),
+      std::addressof(IslOpt),           std::addressof(OslOpt),
+      std::addressof(PrefixOpt),        std::addressof(KvLenOpt),
+      std::addressof(PassesOpt),        std::addressof(PrintAfterAll),
+      std::addressof(PrintAfter),       std::addressof(MlaOpt),
+      std::addressof(FuseOpt),          std::addressof(WeightDTypeOpt),
+      std::addressof(KvDTypeOpt),       std::addressof(AttnDTypeOpt),
+      std::addressof(DispatchDTypeOpt), std::addressof(CombineDTypeOpt)};
+  const cl::Option *ReportOpts[] = {std::addressof(ModeOpt), std::addressof(MaxBatchOpt),
+                                    std::addressof(ProfileOpt), std::addressof(ProfileSet),
+                                    std::addressof(ViewsOpt)};
+  if (!Compiles)
+    for (const cl::Option *O : CompileOpts)
+      Warn(*O, "--emit=ir, --emit=kernels and --emit=report");
+  if (!Reports)
+    for (const cl::Option *O : ReportOpts)
+      Warn(*O, "--emit=report");
 }
 
 bool ssc::driver::prepareProfile(DiagnosticEngine &Diags, SemaOptions &Opts) {

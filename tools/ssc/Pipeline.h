@@ -63,6 +63,11 @@ int emitReport(CompileInputs &In, bool JSON, bool CSV);
 /// \p Opts at it instead of the catalog.
 bool prepareProfile(DiagnosticEngine &Diags, SemaOptions &Opts);
 
+/// Warns about each option given that the chosen --emit does not read, as
+/// a compiler warns about an unused argument: \p Compiles when the emit
+/// runs the pass pipeline (ir, kernels, report), \p Reports for the report.
+void warnUnusedOptions(DiagnosticEngine &Diags, bool Compiles, bool Reports);
+
 /// --list-passes
 void listPasses();
 bool listPassesRequested();

@@ -261,6 +261,14 @@ int main(int argc, char **argv) {
     return 1;
   }
 
+  bool Compiles = Emit == EmitKind::IR || Emit == EmitKind::Kernels || Emit == EmitKind::Report;
+  driver::warnUnusedOptions(Diags, Compiles, Emit == EmitKind::Report);
+  if (ContextLength.getNumOccurrences() && Emit != EmitKind::Summary)
+    Diags.warning("--context has no effect with this --emit; it applies to --emit=summary");
+  if (IncludeMtp.getNumOccurrences() && !Compiles && Emit != EmitKind::Summary)
+    Diags.warning("--mtp has no effect with this --emit; it applies to --emit=summary, "
+                  "--emit=ir, --emit=kernels and --emit=report");
+
   SemaOptions Opts = driver::semaOptions();
   // A cost profile may bring its own GPU table (the seed tool's).
   if (Emit == EmitKind::Report && !driver::prepareProfile(Diags, Opts))
