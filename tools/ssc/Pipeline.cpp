@@ -233,6 +233,10 @@ bool ssc::driver::compileModules(CompileInputs &In, const CompileOptions &CO,
   if (!checkPlan(In.M, *In.Plan, &*In.T, Diags))
     return false;
 
+  if (MlaOpt.getNumOccurrences() &&
+      llvm::none_of(In.M.LayerKinds, [](const LayerSpec &L) { return L.Attn.isMLA(); }))
+    Diags.warning("--mla has no effect: model '" + In.M.Name + "' has no MLA attention");
+
   ir::PassOptions Opts;
   Opts.Mla = CO.Mla;
   Opts.FuseProjections = CO.FuseProjections;
