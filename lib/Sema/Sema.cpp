@@ -187,6 +187,7 @@ analyzeImpl(DiagnosticEngine &Diags, const SemaOptions &Opts,
 
   if (!Opts.CatalogPath.empty() && L.load(Opts.CatalogPath, SMLoc(), 0) < 0)
     return nullptr;
+  P->CatalogPath = Opts.CatalogPath;
   LoadInputs(L, *P);
   if (Diags.getNumErrors() != ErrorsBefore)
     return nullptr;
@@ -318,6 +319,18 @@ analyzeImpl(DiagnosticEngine &Diags, const SemaOptions &Opts,
   return P;
 }
 
+std::string ssc::gpuTableNote(const Program &P) {
+  std::string DataDir = getDataDir() + "/";
+  if (P.CatalogPath.empty())
+    return " (no GPU catalog is loaded)";
+  if (P.CatalogPath == dataPath("targets/gpus.arch"))
+    return "";
+  return " (the GPUs are those of " +
+         (StringRef(P.CatalogPath).starts_with(DataDir) ? P.CatalogPath.substr(DataDir.size())
+                                                         : P.CatalogPath) +
+         " and the input)";
+}
+
 bool ssc::resolveTarget(const Program &P, StringRef Name, Target &Out,
                         DiagnosticEngine &Diags, SMLoc Loc) {
   std::string Gpu;
@@ -349,6 +362,7 @@ bool ssc::resolveTarget(const Program &P, StringRef Name, Target &Out,
     for (const auto &X : P.Gpus)
       Names.push_back(X->Name);
     std::string Msg = "unknown GPU '" + Gpu + "' in target '" + Name.str() + "'";
+    Msg += gpuTableNote(P);
     std::string Hint = didYouMean(Gpu, Names);
     if (!Hint.empty())
       Msg += Hint;

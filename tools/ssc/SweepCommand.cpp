@@ -247,7 +247,7 @@ bool checkSpec(const SweepSpec &Spec, const Program &P, const ModelSpec &M,
         for (const auto &X : P.Gpus)
           Names.push_back(X->Name);
         std::string Hint = didYouMean(V.Names[I], Names);
-        Diags.error(V.NameLocs[I], "unknown GPU '" + V.Names[I] + "'" +
+        Diags.error(V.NameLocs[I], "unknown GPU '" + V.Names[I] + "'" + gpuTableNote(P) +
                                        (Hint.empty() ? "; known GPUs: " + joinAlternatives(Names)
                                                      : Hint));
         Ok = false;

@@ -48,6 +48,8 @@ public:
   /// Which models and plans come from the inputs (not imports or catalog).
   std::vector<const ModelSpec *> InputModels;
   std::vector<const PlanSpec *> InputPlans;
+  /// The GPU catalog that was loaded (SemaOptions::CatalogPath); empty: none.
+  std::string CatalogPath;
 
   const ModelSpec *findModel(llvm::StringRef Name) const;
   const GpuSpec *findGpu(llvm::StringRef NameOrAlias) const;
@@ -65,6 +67,11 @@ std::unique_ptr<Program> analyze(llvm::ArrayRef<std::string> Paths,
 std::unique_ptr<Program> analyzeBuffer(std::unique_ptr<llvm::MemoryBuffer> Buf,
                                        DiagnosticEngine &Diags,
                                        const SemaOptions &Opts = {});
+
+/// For a message about an unknown GPU: where the program's GPUs come from
+/// when that is not the catalog (a cost profile's own table, or none with
+/// --catalog none), as " (...)"; empty for the catalog.
+std::string gpuTableNote(const Program &P);
 
 /// Resolves "h100x16" against the program's GPUs. Reports an error (at \p Loc
 /// when valid) and returns false when the GPU is unknown or the count bad.
