@@ -37,6 +37,14 @@ TEST(Format, SequencesThatFit) {
   EXPECT_EQ(describeSequencesThatFit(-3), "not one sequence fits beside the weights");
 }
 
+TEST(Format, CsvField) {
+  EXPECT_EQ(csvField("h100x8"), "h100x8");
+  EXPECT_EQ(csvField("measured: 64, 128"), "\"measured: 64, 128\"");
+  EXPECT_EQ(csvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csvField("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(csvField(""), "");
+}
+
 TEST(Diagnostics, DidYouMean) {
   llvm::StringRef C[] = {"window", "heads", "head_dim"};
   EXPECT_EQ(closestMatch("windw", C), "window");

@@ -73,3 +73,15 @@ std::string ssc::describeSequencesThatFit(double MaxBatch) {
   double N = std::floor(MaxBatch);
   return "at most " + formatFixed(N, 0) + (N == 1 ? " sequence fits" : " sequences fit");
 }
+
+std::string ssc::csvField(llvm::StringRef S) {
+  if (S.find_first_of(",\"\n\r") == llvm::StringRef::npos)
+    return S.str();
+  std::string Out = "\"";
+  for (char C : S) {
+    if (C == '"')
+      Out += '"';
+    Out += C;
+  }
+  return Out + '"';
+}

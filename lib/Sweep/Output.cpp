@@ -2,6 +2,8 @@
 
 #include "ssc/Sweep/Output.h"
 
+#include "ssc/Support/Format.h"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -120,20 +122,6 @@ void RowWriter::header(std::string &Out) const {
 
 namespace {
 
-void csvString(std::string &Out, llvm::StringRef S) {
-  if (S.find_first_of(",\"\n\r") == llvm::StringRef::npos) {
-    Out.append(S.data(), S.size());
-    return;
-  }
-  Out += '"';
-  for (char C : S) {
-    if (C == '"')
-      Out += '"';
-    Out += C;
-  }
-  Out += '"';
-}
-
 void jsonString(std::string &Out, llvm::StringRef S) {
   Out += '"';
   for (unsigned char C : S) {
@@ -168,7 +156,7 @@ void RowWriter::row(const PointResult &R, std::string &Out) const {
       if (JSON)
         Out += "null";
     };
-    auto Str = [&](llvm::StringRef S) { JSON ? jsonString(Out, S) : csvString(Out, S); };
+    auto Str = [&](llvm::StringRef S) { JSON ? jsonString(Out, S) : void(Out += csvField(S)); };
     auto Int = [&](int64_t V) { fmt::format_to(It, "{}", V); };
     // Plan degrees are 0 where they could not be derived.
     auto Degree = [&](int64_t V) { V > 0 ? Int(V) : Null(); };

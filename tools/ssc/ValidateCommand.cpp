@@ -586,15 +586,18 @@ int ssc::driver::runValidate() {
   if (Format == TableFormat::CSV) {
     outs() << "id,model,target,mode,metric,predicted,measured,error_pct,band_pct,regime,"
               "outside_calibration,reason\n";
+    // Text fields are quoted where they hold commas (RFC 4180): reasons and
+    // calibration gaps do ("measured: 64, 128").
     for (const Outcome &O : Out) {
-      outs() << O.Id << ',' << O.Model << ',' << O.Target << ',' << O.Mode << ','
-             << O.Metric << ',';
+      outs() << csvField(O.Id) << ',' << csvField(O.Model) << ',' << csvField(O.Target) << ','
+             << csvField(O.Mode) << ',' << csvField(O.Metric) << ',';
       if (O.Modeled)
         outs() << formatv("{0:f3}", O.Predicted) << ',' << num(O.Measured) << ','
                << formatv("{0:f2}", Err(O)) << ',' << pct(O.Band.Pct) << ','
-               << O.Band.Regime << ',' << join(O.Band.Outside, ";") << ",\n";
+               << csvField(O.Band.Regime) << ',' << csvField(join(O.Band.Outside, ";"))
+               << ",\n";
       else
-        outs() << ',' << num(O.Measured) << ",,,,," << O.Reason << "\n";
+        outs() << ',' << num(O.Measured) << ",,,,," << csvField(O.Reason) << "\n";
     }
     return 0;
   }

@@ -3,6 +3,8 @@
 #ifndef SSC_SUPPORT_FORMAT_H
 #define SSC_SUPPORT_FORMAT_H
 
+#include "llvm/ADT/StringRef.h"
+
 #include <cstdint>
 #include <string>
 
@@ -27,6 +29,10 @@ std::string formatMillis(double Ms);
 
 /// Fixed-point with \p Decimals digits after the point.
 std::string formatFixed(double V, int Decimals);
+
+/// \p S as one CSV field (RFC 4180): as is, or in double quotes with its
+/// quotes doubled when it holds a comma, a quote or a line break.
+std::string csvField(llvm::StringRef S);
 
 /// How many sequences memory holds, for messages about a batch that does
 /// not fit: "at most 324 sequences fit", "at most 1 sequence fits", or "not
