@@ -196,19 +196,17 @@ public:
     return B;
   }
 
-  /// The profile's `params`, once read: what a rule's *_param key may name.
-  const llvm::StringMap<double> *Declared = nullptr;
+  /// The profile, once its `params` are read: what a rule's *_param key may
+  /// name.
+  const Profile *Declared = nullptr;
 
   /// A key naming a profile parameter, which `params` must declare: an
   /// undeclared name would silently read as the rule's default.
   std::optional<std::string> paramName(const llvm::json::Object &O, StringRef Key,
                                        const std::string &Path) {
     std::optional<std::string> S = string(O, Key, Path);
-    if (S && Declared && !Declared->count(*S)) {
-      std::vector<StringRef> Names;
-      for (const auto &KV : *Declared)
-        Names.push_back(KV.first());
-      std::sort(Names.begin(), Names.end());
+    if (S && Declared && !Declared->Params.count(*S)) {
+      std::vector<StringRef> Names = Declared->paramNames();
       error(join(Path, Key),
             "'" + Key + "' names parameter '" + *S + "', which 'params' does not declare" +
                 (Names.empty() ? std::string(" (it declares none)") : didYouMean(*S, Names)));
@@ -587,18 +585,16 @@ private:
 
 } // namespace
 
+std::vector<StringRef> Profile::paramNames() const {
+  std::vector<StringRef> Names;
+  for (const auto &KV : Params)
+    Names.push_back(KV.first());
+  llvm::sort(Names);
+  return Names;
+}
+
 std::vector<std::string> ssc::cost::availableProfiles() {
-  std::vector<std::string> Out;
-  std::error_code EC;
-  std::string Dir = dataPath("profiles");
-  for (llvm::sys::fs::directory_iterator It(Dir, EC), End; It != End && !EC;
-       It.increment(EC)) {
-    StringRef P = It->path();
-    if (P.ends_with(".json"))
-      Out.push_back(llvm::sys::path::stem(P).str());
-  }
-  std::sort(Out.begin(), Out.end());
-  return Out;
+  return dataFileStems("profiles", ".json");
 }
 
 std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
@@ -681,7 +677,7 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
       else
         R.error("params." + KV.first.str(), "profile parameters are numbers");
     }
-  R.Declared = &P.Params;
+  R.Declared = &P;
   if (const llvm::json::Array *K = O->getArray("kernels"))
     for (size_t I = 0; I < K->size(); ++I) {
       std::string Path = "kernels[" + std::to_string(I) + "]";

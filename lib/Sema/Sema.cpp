@@ -319,7 +319,10 @@ analyzeImpl(DiagnosticEngine &Diags, const SemaOptions &Opts,
   return P;
 }
 
-std::string ssc::gpuTableNote(const Program &P) {
+/// Where the program's GPUs come from when that is not the catalog (a cost
+/// profile's own table, or none with --catalog none), as " (...)"; empty
+/// for the catalog.
+static std::string gpuTableNote(const Program &P) {
   std::string DataDir = getDataDir() + "/";
   if (P.CatalogPath.empty())
     return " (no GPU catalog is loaded)";
@@ -329,6 +332,19 @@ std::string ssc::gpuTableNote(const Program &P) {
          (StringRef(P.CatalogPath).starts_with(DataDir) ? P.CatalogPath.substr(DataDir.size())
                                                          : P.CatalogPath) +
          " and the input)";
+}
+
+std::string ssc::unknownGpuMessage(const Program &P, StringRef Gpu, StringRef Where) {
+  llvm::SmallVector<StringRef, 32> Names;
+  for (const auto &X : P.Gpus)
+    Names.push_back(X->Name);
+  std::string Msg = "unknown GPU '" + Gpu.str() + "'" + Where.str() + gpuTableNote(P);
+  std::string Hint = didYouMean(Gpu, Names);
+  if (!Hint.empty())
+    Msg += Hint;
+  else if (!Names.empty())
+    Msg += "; known GPUs: " + joinAlternatives(Names);
+  return Msg;
 }
 
 bool ssc::resolveTarget(const Program &P, StringRef Name, Target &Out,
@@ -358,17 +374,7 @@ bool ssc::resolveTarget(const Program &P, StringRef Name, Target &Out,
     G = P.findGpu(Gpu + "x");
   }
   if (!G) {
-    llvm::SmallVector<StringRef, 32> Names;
-    for (const auto &X : P.Gpus)
-      Names.push_back(X->Name);
-    std::string Msg = "unknown GPU '" + Gpu + "' in target '" + Name.str() + "'";
-    Msg += gpuTableNote(P);
-    std::string Hint = didYouMean(Gpu, Names);
-    if (!Hint.empty())
-      Msg += Hint;
-    else if (!Names.empty())
-      Msg += "; known GPUs: " + joinAlternatives(Names);
-    Diags.error(Loc, Msg);
+    Diags.error(Loc, unknownGpuMessage(P, Gpu, " in target '" + Name.str() + "'"));
     return false;
   }
   Out.Gpu = G;

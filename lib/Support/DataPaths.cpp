@@ -2,7 +2,9 @@
 
 #include "ssc/Support/DataPaths.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
 #include <cstdlib>
@@ -21,4 +23,15 @@ std::string ssc::dataPath(llvm::StringRef Rel) {
   llvm::SmallString<256> P(getDataDir());
   llvm::sys::path::append(P, Rel);
   return std::string(P);
+}
+
+std::vector<std::string> ssc::dataFileStems(llvm::StringRef RelDir, llvm::StringRef Ext) {
+  std::vector<std::string> Out;
+  std::error_code EC;
+  for (llvm::sys::fs::directory_iterator It(dataPath(RelDir), EC), End; It != End && !EC;
+       It.increment(EC))
+    if (llvm::sys::path::extension(It->path()) == Ext)
+      Out.push_back(llvm::sys::path::stem(It->path()).str());
+  llvm::sort(Out);
+  return Out;
 }

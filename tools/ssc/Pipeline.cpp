@@ -170,18 +170,23 @@ bool ssc::driver::compileModules(CompileInputs &In, std::vector<ir::Module> &Out
   return compileModules(In, compileOptionsFromFlags(), Out);
 }
 
+/// A count option (sequences, tokens) must be from 1 to 2^34.
+static bool checkCount(DiagnosticEngine &Diags, const char *Name, int64_t V) {
+  if (V >= 1 && V <= (int64_t(1) << 34))
+    return true;
+  Diags.error(std::string("--") + Name + " must be between 1 and 2^34, not " +
+              std::to_string(V));
+  return false;
+}
+
 bool ssc::driver::compileModules(CompileInputs &In, const CompileOptions &CO,
                                  std::vector<ir::Module> &Out) {
   DiagnosticEngine &Diags = In.Diags;
   for (const auto &[Name, V] : {std::pair<const char *, int64_t>{"batch", CO.Batch},
                                 {"isl", CO.Isl},
-                                {"osl", CO.Osl}}) {
-    if (V < 1 || V > (int64_t(1) << 34)) {
-      Diags.error(std::string("--") + Name + " must be between 1 and 2^34, not " +
-                  std::to_string(V));
+                                {"osl", CO.Osl}})
+    if (!checkCount(Diags, Name, V))
       return false;
-    }
-  }
   if (CO.Prefix < 0 || CO.Prefix >= CO.Isl) {
     Diags.error("--prefix must be at least 0 and less than --isl (" +
                 std::to_string(CO.Isl) + ")");
@@ -521,10 +526,7 @@ bool ssc::driver::prepareProfile(DiagnosticEngine &Diags, SemaOptions &Opts) {
       // Only a declared parameter is read by the profile's rules; anything
       // else would be set and silently ignored.
       if (!TheProfile->Params.count(Key)) {
-        std::vector<StringRef> Names;
-        for (const auto &P : TheProfile->Params)
-          Names.push_back(P.first());
-        std::sort(Names.begin(), Names.end());
+        std::vector<StringRef> Names = TheProfile->paramNames();
         Diags.error("--profile-set: profile '" + TheProfile->Name + "' has no parameter '" +
                     Key + "'" +
                     (Names.empty() ? std::string("; it declares none (a profile's 'params' "
@@ -551,11 +553,8 @@ int ssc::driver::emitReport(CompileInputs &In, bool JSON, bool CSV) {
                      "phases mode, --batch sets it");
       return 1;
     }
-    if (MaxBatchOpt < 1 || MaxBatchOpt > (int64_t(1) << 34)) {
-      In.Diags.error("--max-batch must be between 1 and 2^34, not " +
-                     std::to_string(MaxBatchOpt));
+    if (!checkCount(In.Diags, "max-batch", MaxBatchOpt))
       return 1;
-    }
   }
   std::optional<report::OfflineResult> Offline;
   if (ModeOpt == ServingMode::Offline) {

@@ -243,13 +243,7 @@ bool checkSpec(const SweepSpec &Spec, const Program &P, const ModelSpec &M,
     for (size_t I = 0; I < V.Names.size(); ++I) {
       const GpuSpec *Gpu = P.findGpu(V.Names[I]);
       if (!Gpu) {
-        SmallVector<StringRef, 32> Names;
-        for (const auto &X : P.Gpus)
-          Names.push_back(X->Name);
-        std::string Hint = didYouMean(V.Names[I], Names);
-        Diags.error(V.NameLocs[I], "unknown GPU '" + V.Names[I] + "'" + gpuTableNote(P) +
-                                       (Hint.empty() ? "; known GPUs: " + joinAlternatives(Names)
-                                                     : Hint));
+        Diags.error(V.NameLocs[I], unknownGpuMessage(P, V.Names[I]));
         Ok = false;
       }
       Gpus.push_back(Gpu);
@@ -266,10 +260,7 @@ bool checkSpec(const SweepSpec &Spec, const Program &P, const ModelSpec &M,
     }
     for (const ParamAxis &PA : G.Params)
       if (!Prof.Params.count(PA.Name)) {
-        SmallVector<StringRef, 8> Names;
-        for (const auto &KV : Prof.Params)
-          Names.push_back(KV.first());
-        std::sort(Names.begin(), Names.end());
+        std::vector<StringRef> Names = Prof.paramNames();
         std::string Hint = didYouMean(PA.Name, Names);
         Diags.error(PA.Loc, "profile '" + Prof.Name + "' has no parameter '" + PA.Name + "'" +
                                 (!Hint.empty()   ? Hint

@@ -214,13 +214,9 @@ std::string zooFile(StringRef Name) {
 /// Every model name in the zoo, sorted.
 std::vector<std::string> zooNames() {
   std::vector<std::string> Names;
-  for (const char *G : ZooGroups) {
-    std::error_code EC;
-    for (sys::fs::directory_iterator It(dataPath(("models/" + Twine(G)).str()), EC), End;
-         It != End && !EC; It.increment(EC))
-      if (sys::path::extension(It->path()) == ".arch")
-        Names.push_back(sys::path::stem(It->path()).str());
-  }
+  for (const char *G : ZooGroups)
+    for (std::string &N : dataFileStems(("models/" + Twine(G)).str(), ".arch"))
+      Names.push_back(std::move(N));
   llvm::sort(Names);
   return Names;
 }

@@ -268,6 +268,9 @@ struct Profile {
     auto It = Params.find(Name);
     return It == Params.end() ? Default : It->second;
   }
+  /// The names `params` declares, sorted: what rules, --profile-set and a
+  /// sweep's params may name.
+  std::vector<llvm::StringRef> paramNames() const;
 };
 
 /// Loads `profiles/<Name>.json` from the data directory, or a path ending in

@@ -68,10 +68,10 @@ std::unique_ptr<Program> analyzeBuffer(std::unique_ptr<llvm::MemoryBuffer> Buf,
                                        DiagnosticEngine &Diags,
                                        const SemaOptions &Opts = {});
 
-/// For a message about an unknown GPU: where the program's GPUs come from
-/// when that is not the catalog (a cost profile's own table, or none with
-/// --catalog none), as " (...)"; empty for the catalog.
-std::string gpuTableNote(const Program &P);
+/// "unknown GPU 'x'" + \p Where, with where the GPUs come from when that is
+/// not the catalog, then a suggestion or the list of the program's GPUs.
+std::string unknownGpuMessage(const Program &P, llvm::StringRef Gpu,
+                              llvm::StringRef Where = "");
 
 /// Resolves "h100x16" against the program's GPUs. Reports an error (at \p Loc
 /// when valid) and returns false when the GPU is unknown or the count bad.

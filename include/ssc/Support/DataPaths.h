@@ -12,6 +12,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <string>
+#include <vector>
 
 namespace ssc {
 
@@ -20,6 +21,11 @@ std::string getDataDir();
 
 /// \p Rel resolved under the data directory.
 std::string dataPath(llvm::StringRef Rel);
+
+/// The names, without \p Ext, of the files ending in \p Ext in the data
+/// directory's \p RelDir (e.g. the profiles, or one group of the zoo),
+/// sorted; none when the directory cannot be read.
+std::vector<std::string> dataFileStems(llvm::StringRef RelDir, llvm::StringRef Ext);
 
 } // namespace ssc
 
