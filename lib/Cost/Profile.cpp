@@ -68,6 +68,7 @@ Block ssc::cost::blockOf(const ir::Op &O) {
   case Role::AttnResidual:
   case Role::ContextExchange:
   case Role::EhProj:
+  case Role::AttnQuant:
     return Block::Attention;
   case Role::Router:
     return Block::Router;
@@ -80,10 +81,13 @@ Block ssc::cost::blockOf(const ir::Op &O) {
   case Role::Dispatch:
   case Role::Combine:
   case Role::Permute:
+  case Role::DispatchQuant:
+  case Role::ExpertQuant:
     return Block::Experts;
   case Role::SharedGateUp:
   case Role::SharedDown:
   case Role::SharedGate:
+  case Role::SharedQuant:
     return Block::SharedExperts;
   case Role::FfnNorm:
   case Role::PostFfnNorm:
@@ -92,6 +96,7 @@ Block ssc::cost::blockOf(const ir::Op &O) {
   case Role::Up:
   case Role::Down:
   case Role::FfnResidual:
+  case Role::MlpQuant:
     return Block::Mlp;
   case Role::Act:
     return Block::Mlp; // refined by the caller for shared experts
@@ -322,7 +327,7 @@ public:
     }
     for (const std::string &R : strings(*O, "role", Path)) {
       bool Found = false;
-      for (unsigned I = 0; I <= static_cast<unsigned>(ir::Role::ContextExchange); ++I)
+      for (unsigned I = 0; I <= static_cast<unsigned>(ir::LastRole); ++I)
         if (ir::roleName(static_cast<ir::Role>(I)) == R) {
           M.Roles.push_back(static_cast<ir::Role>(I));
           Found = true;
@@ -551,7 +556,7 @@ public:
         TwoBatchSpec::Hide Hd;
         for (const std::string &R : strings(*HO, "comm", P)) {
           bool Found = false;
-          for (unsigned J = 0; J <= static_cast<unsigned>(ir::Role::ContextExchange); ++J)
+          for (unsigned J = 0; J <= static_cast<unsigned>(ir::LastRole); ++J)
             if (ir::roleName(static_cast<ir::Role>(J)) == R) {
               Hd.Comm.push_back(static_cast<ir::Role>(J));
               Found = true;

@@ -53,6 +53,7 @@ llvm::StringRef ssc::ir::opName(OpKind K) {
   case OpKind::MoeCombine: return "nn.moe_combine";
   case OpKind::MoePermute: return "nn.moe_permute";
   case OpKind::Concat: return "nn.concat";
+  case OpKind::Quantize: return "nn.quantize";
   case OpKind::AllReduce: return "comm.all_reduce";
   case OpKind::AllGather: return "comm.all_gather";
   case OpKind::ReduceScatter: return "comm.reduce_scatter";
@@ -120,8 +121,26 @@ llvm::StringRef ssc::ir::roleName(Role R) {
   case Role::Permute: return "permute";
   case Role::PipeSend: return "pipe_send";
   case Role::ContextExchange: return "context_exchange";
+  case Role::AttnQuant: return "attn_quant";
+  case Role::MlpQuant: return "mlp_quant";
+  case Role::SharedQuant: return "shared_quant";
+  case Role::DispatchQuant: return "dispatch_quant";
+  case Role::ExpertQuant: return "expert_quant";
   }
   return "?";
+}
+
+bool ssc::ir::isQuantRole(Role R) {
+  switch (R) {
+  case Role::AttnQuant:
+  case Role::MlpQuant:
+  case Role::SharedQuant:
+  case Role::DispatchQuant:
+  case Role::ExpertQuant:
+    return true;
+  default:
+    return false;
+  }
 }
 
 llvm::StringRef ssc::ir::splitName(Split S) {
@@ -293,6 +312,15 @@ OpMetrics ssc::ir::metricsOf(const Op &O, const Workload &W) {
   case OpKind::MoeCombine:
   case OpKind::MoePermute:
   case OpKind::Concat:
+  case OpKind::Quantize:
+    if (isQuantRole(O.R)) {
+      // Reads the activations, writes fp8 and one fp32 scale per group (or
+      // one for the tensor); an absolute maximum and a scale per element.
+      double Scales = O.QuantGroup > 0 ? T * Out / static_cast<double>(O.QuantGroup) : 1;
+      R.Flops = 2 * T * In;
+      R.ActBytes = T * In * Act + T * Out * bytesPerElement(DType::FP8) + Scales * 4;
+      return Finish();
+    }
     // In: input width, Out: output width. A permute or a concatenation
     // (before or after lowering) only moves data.
     R.Flops = O.R == Role::Permute || O.R == Role::KConcat ? 0 : 4 * T * std::max(In, Out);

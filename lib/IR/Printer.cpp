@@ -141,6 +141,7 @@ void ssc::ir::printOp(const Module &M, const Op &O, llvm::raw_ostream &OS) {
         .add("kind", mlpKindName(static_cast<MlpKind>(O.Sub)));
     Type = shape({T, static_cast<double>(O.Out)}, O.ActType);
     break;
+  case OpKind::Quantize:
   case OpKind::Residual:
   case OpKind::TopK:
   case OpKind::MoeCombine:
@@ -148,6 +149,15 @@ void ssc::ir::printOp(const Module &M, const Op &O, llvm::raw_ostream &OS) {
   case OpKind::Concat:
   case OpKind::Elementwise:
     A.add("tokens", T).add("in", O.In).add("out", O.Out);
+    if (isQuantRole(O.R)) {
+      // fp8 out, with one scale per group (or per tensor).
+      if (O.QuantGroup > 0)
+        A.add("group", O.QuantGroup);
+      else
+        A.add("scale", "tensor");
+      Type = shape({T, static_cast<double>(O.Out)}, DType::FP8);
+      break;
+    }
     Type = shape({T, static_cast<double>(O.Out)}, O.ActType);
     break;
   case OpKind::Attention:
@@ -288,6 +298,8 @@ llvm::json::Value ssc::ir::moduleToJSON(const Module &M) {
         J["out"] = O.Out;
       if (O.Groups)
         J["groups"] = O.Groups;
+      if (isQuantRole(O.R))
+        J["quant_group"] = O.QuantGroup;
       if (O.Kind == OpKind::Gemm || O.Kind == OpKind::GroupedGemm ||
           O.Kind == OpKind::Linear || O.Kind == OpKind::ExpertLinear) {
         J["m"] = T;

@@ -273,6 +273,26 @@ void hf::readWeightTypes(ImportContext &X) {
                             [](const LayerSpec &L) { return L.isMoe(); });
   if (*Method == "fp8" || *Method == "fbgemm_fp8") {
     M.WeightType = M.ExpertWeightType = DType::FP8;
+    // Block-scaled fp8 (DeepSeek-V3, Kimi-K2, Qwen3's FP8 releases):
+    // weight_block_size [N, K]; with dynamic activation scales the
+    // activations are quantized per token in groups of K along the inner
+    // dimension before each GEMM.
+    if (const llvm::json::Array *B = Q.array("weight_block_size")) {
+      std::optional<std::string> Scheme = Q.stringOr("activation_scheme", "dynamic");
+      if (B->size() != 2) {
+        Q.error(Q.valueLoc("weight_block_size"),
+                Q.quoted("weight_block_size") + " must hold two sizes, [rows, columns]");
+      } else {
+        auto Size = [&](size_t I) {
+          return Q.asInt((*B)[I], Q.elementLoc("weight_block_size", I),
+                         Q.quoted("weight_block_size") + "[" + std::to_string(I) + "]",
+                         1, MaxDim);
+        };
+        auto N = Size(0), K = Size(1);
+        if (N && K && Scheme && *Scheme == "dynamic")
+          M.Fp8Block = *K;
+      }
+    }
   } else if (*Method == "mxfp4") {
     // transformers' MXFP4 checkpoints (gpt-oss) quantize the routed experts
     // only; attention, router and embeddings stay in torch_dtype.

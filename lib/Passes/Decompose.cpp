@@ -12,6 +12,17 @@
 // query and W_UV into the output, attend over the latent cache). `auto`
 // picks absorbed for decode and plain for prefill, as DeepSeek's kernels do.
 //
+// A checkpoint of block-scaled fp8 (`dtype = fp8(block=128)`, DeepSeek-V3's
+// recipe) run in that format quantizes each GEMM's input at run time: a
+// kernel of its own (SGLang's per_token_group_quant_fp8, TensorRT-LLM's
+// fp8_quantize_1x128) reads the bf16 activations and writes fp8 with one
+// scale per 1 x 128 group, which the block-scaled GEMMs (DeepGEMM) take. It
+// is emitted as nn.quantize before the GEMMs it feeds, once per input tensor
+// of a module (q_a and kv_a share one). The absorbed form's per-head batched
+// GEMMs take one scale per tensor. Per-tensor fp8 (TensorRT-LLM's and vLLM's
+// fp8 checkpoints of bf16 models) folds the cast into the norm or
+// activation before the GEMM, so nothing is emitted.
+//
 //===----------------------------------------------------------------------===//
 
 #include "ssc/Passes/Pass.h"
@@ -69,6 +80,37 @@ public:
     return O;
   }
 
+  /// The quantization of a GEMM input \p Width elements wide when the
+  /// dense GEMMs (\p Experts: the routed experts') are block-scaled fp8;
+  /// null when they are not. \p SplitInput: the input is split like a
+  /// row-parallel GEMM's (the output and down projections), not whole on
+  /// every rank.
+  Op *quant(Role R, int64_t Width, bool SplitInput, bool Experts = false) {
+    int64_t Group = quantGroup(Experts);
+    if (Group == 0)
+      return nullptr;
+    Op &O = elementwise(OpKind::Quantize, R, Width, Width);
+    O.Sub = SplitInput ? 1 : 0;
+    O.QuantGroup = Group;
+    return &O;
+  }
+
+  /// The same with one scale for the whole tensor (the absorbed MLA form's
+  /// per-head batched GEMMs), on an input split by heads.
+  void quantPerTensor(Role R, int64_t Width) {
+    if (Op *O = quant(R, Width, /*SplitInput=*/true))
+      O->QuantGroup = 0;
+  }
+
+  /// Elements per scale of the activations of block-scaled fp8 GEMMs; 0
+  /// when the GEMMs are not (the checkpoint is not, or --weight-dtype runs
+  /// it in another format).
+  int64_t quantGroup(bool Experts) const {
+    DType Run = Experts ? M.Prec.ExpertWeights : M.Prec.Weights;
+    DType Ckpt = Experts ? M.Model.ExpertWeightType : M.Model.WeightType;
+    return Run == DType::FP8 && Ckpt == DType::FP8 ? M.Model.Fp8Block : 0;
+  }
+
 private:
   const Module &M;
   std::vector<Op> &Out;
@@ -100,6 +142,7 @@ void DecomposePass::attention(const Module &M, const LayerSpec &L, Emitter &E) {
   if (!A.isMLA()) {
     int64_t KV = A.KvHeads, D = A.HeadDim;
     bool QkvBias = A.Bias != AttentionBias::None;
+    E.quant(Role::AttnQuant, Hidden, false);
     if (A.SharesKv) {
       // K and V come from an earlier layer's cache.
       E.linear(Role::Q, Hidden, H * D, QkvBias);
@@ -134,6 +177,7 @@ void DecomposePass::attention(const Module &M, const LayerSpec &L, Emitter &E) {
     At.KvBudget = A.KvBudget;
     At.KvType = M.Prec.KvCache;
     At.ActType = M.Prec.Attention;
+    E.quant(Role::AttnQuant, H * D, true);
     E.linear(Role::O, H * D, Hidden, A.Bias == AttentionBias::All);
     return;
   }
@@ -143,9 +187,13 @@ void DecomposePass::attention(const Module &M, const LayerSpec &L, Emitter &E) {
   int64_t Latent = A.KvLoraRank;
   bool Absorbed = M.Options.Mla == MlaForm::Absorbed ||
                   (M.Options.Mla == MlaForm::Auto && Decode);
+  // One quantized copy of the hidden state feeds q_a (or q) and kv_a
+  // (SGLang and TensorRT-LLM fuse the two into one GEMM).
+  E.quant(Role::AttnQuant, Hidden, false);
   if (A.QLoraRank > 0) {
     E.linear(Role::QA, Hidden, A.QLoraRank);
     E.norm(Role::QLoraNorm, A.QLoraRank, L.Norm.Kind);
+    E.quant(Role::AttnQuant, A.QLoraRank, false);
     E.linear(Role::QB, A.QLoraRank, H * (Nope + RopeD));
   } else {
     E.linear(Role::Q, Hidden, H * (Nope + RopeD));
@@ -159,6 +207,7 @@ void DecomposePass::attention(const Module &M, const LayerSpec &L, Emitter &E) {
 
   Op *At;
   if (Absorbed) {
+    E.quantPerTensor(Role::AttnQuant, H * Nope);
     Op &QAbs = E.linear(Role::QAbsorb, Nope, Latent);
     QAbs.Groups = H;
     At = &E.emit(OpKind::Attention, Role::Attn);
@@ -170,6 +219,8 @@ void DecomposePass::attention(const Module &M, const LayerSpec &L, Emitter &E) {
     At->KvReadPerKey = Latent + RopeD;
   } else {
     // Decompress every key of every sequence, cached or new.
+    if (Op *Q = E.quant(Role::AttnQuant, Latent, false))
+      Q->Tokens = Extent::allTokens();
     Op &KvB = E.linear(Role::KVB, Latent, H * (Nope + VD));
     KvB.Tokens = Extent::allTokens();
     // Attention kernels take one key tensor of head dim nope + rope per
@@ -196,15 +247,19 @@ void DecomposePass::attention(const Module &M, const LayerSpec &L, Emitter &E) {
   At->KvType = M.Prec.KvCache;
   At->ActType = M.Prec.Attention;
   if (Absorbed) {
+    E.quantPerTensor(Role::AttnQuant, H * Latent);
     Op &VAbs = E.linear(Role::VAbsorb, Latent, VD);
     VAbs.Groups = H;
   }
+  E.quant(Role::AttnQuant, H * VD, true);
   E.linear(Role::O, H * VD, Hidden);
 }
 
 void DecomposePass::ffn(const Module &M, const LayerSpec &L, Emitter &E) {
   int64_t Hidden = M.Model.Hidden;
   auto Mlp = [&](const MlpSpec &S, Role GateUp, Role Down, int64_t Width) {
+    Role Quant = GateUp == Role::GateUp ? Role::MlpQuant : Role::SharedQuant;
+    E.quant(Quant, Hidden, false);
     if (S.isGated()) {
       if (M.Options.FuseProjections) {
         E.linear(GateUp, Hidden, 2 * Width, S.Bias);
@@ -218,6 +273,7 @@ void DecomposePass::ffn(const Module &M, const LayerSpec &L, Emitter &E) {
     Op &Act = E.elementwise(OpKind::Activation, Role::Act,
                             S.isGated() ? 2 * Width : Width, Width);
     Act.Sub = static_cast<uint8_t>(S.Kind);
+    E.quant(Quant, Width, true);
     E.linear(Down, Width, Hidden, S.Bias);
   };
 
@@ -226,6 +282,9 @@ void DecomposePass::ffn(const Module &M, const LayerSpec &L, Emitter &E) {
     return;
   }
   const MoeSpec &X = *L.Moe;
+  // Each token is quantized once for the routed experts, before it is
+  // routed and dispatched (DeepEP carries the fp8 copy).
+  E.quant(Role::DispatchQuant, Hidden, false, /*Experts=*/true);
   // Routers, embeddings and heads stay in the activation format even when the
   // checkpoint quantizes the GEMM weights (DeepSeek-V3, gpt-oss).
   E.linear(Role::Router, Hidden, X.Experts, X.RouterBias).WeightType =
@@ -255,6 +314,8 @@ void DecomposePass::ffn(const Module &M, const LayerSpec &L, Emitter &E) {
                           X.Expert.isGated() ? 2 * Width : Width, Width);
   Act.Tokens = Extent::tokens(static_cast<double>(X.TopK));
   Act.Sub = static_cast<uint8_t>(X.Expert.Kind);
+  if (Op *Q = E.quant(Role::ExpertQuant, Width, false, /*Experts=*/true))
+    Q->Tokens = Extent::tokens(static_cast<double>(X.TopK));
   Expert(Role::ExpertDown, Width, Hidden);
   // Weighted sum of each token's top-k expert outputs.
   E.elementwise(OpKind::MoeCombine, Role::Combine, X.TopK * Hidden, Hidden);

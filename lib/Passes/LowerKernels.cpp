@@ -57,6 +57,7 @@ public:
       case OpKind::MoeCombine:
       case OpKind::MoePermute:
       case OpKind::Concat:
+      case OpKind::Quantize:
         O.Kind = OpKind::Elementwise;
         break;
       case OpKind::Attention:

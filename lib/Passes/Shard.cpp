@@ -158,6 +158,10 @@ bool ShardPass::isMoeOp(const Op &O) const {
   case Role::Act:
   case Role::ExpertAct:
     return true; // the activation of routed or shared experts
+  case Role::SharedQuant:
+  case Role::DispatchQuant:
+  case Role::ExpertQuant:
+    return true;
   default:
     return false;
   }
@@ -259,6 +263,20 @@ void ShardPass::shardDense(Op O) {
     return;
   }
 
+  case OpKind::Quantize:
+    // Split like the input of the row-parallel GEMM it feeds, or whole on
+    // every rank (gathered first under sequence parallelism) like the input
+    // of a column-parallel or replicated one.
+    if (O.Sub) {
+      O.In /= TP;
+      O.Out /= TP;
+      O.How = TP > 1 ? Split::Column : Split::None;
+    } else {
+      allGatherIfSeqSharded(O);
+      Replicate(O);
+    }
+    push(O);
+    return;
   case OpKind::Linear:
     break;
   default:
@@ -369,6 +387,17 @@ void ShardPass::shardMoe(Op O) {
       O.Out /= ETP;
       O.How = ETP > 1 ? Split::Column : Split::None;
       break;
+    case Role::ExpertQuant:
+    case Role::SharedQuant:
+      if (O.R == Role::ExpertQuant || O.Sub) { // the down projections' inputs
+        O.In /= ETP;
+        O.Out /= ETP;
+        O.How = ETP > 1 ? Split::Column : Split::None;
+      } else {
+        O.How = TP > 1 ? Split::Replicated : Split::None;
+        O.Redundancy *= TP;
+      }
+      break;
     case Role::ExpertDown:
     case Role::SharedDown:
       O.In /= ETP;
@@ -421,6 +450,8 @@ void ShardPass::shardMoe(Op O) {
   case Role::SharedGate:
   case Role::SharedGateUp:
   case Role::SharedDown:
+  case Role::SharedQuant:
+  case Role::DispatchQuant:
   case Role::Combine:
     O.Tokens = O.Tokens.scaled(Share);
     if (O.R == Role::Router && O.Kind == OpKind::Linear)
@@ -478,6 +509,7 @@ void ShardPass::shardMoe(Op O) {
     return;
   }
   case Role::ExpertAct:
+  case Role::ExpertQuant:
     O.Tokens = Extent::tokens(Received);
     O.In /= ETP;
     O.Out /= ETP;
@@ -535,7 +567,13 @@ void ShardPass::shardMoeReplicated(Op O) {
       LocalPermute(O, Role::Combine, Mod->Prec.Combine);
     break;
   case Role::ExpertAct:
+  case Role::ExpertQuant:
     O.Tokens = Extent::tokens(tokenScale() * Received);
+    push(O);
+    break;
+  case Role::DispatchQuant:
+    O.How = Split::Replicated;
+    O.Redundancy = TP;
     push(O);
     break;
   case Role::Combine:
@@ -554,6 +592,17 @@ void ShardPass::shardMoeReplicated(Op O) {
     O.In /= TP;
     O.Out /= TP;
     O.How = Split::Column;
+    push(O);
+    break;
+  case Role::SharedQuant:
+    if (O.Sub) { // the shared down projection's input
+      O.In /= TP;
+      O.Out /= TP;
+      O.How = Split::Column;
+    } else {
+      O.How = Split::Replicated;
+      O.Redundancy = TP;
+    }
     push(O);
     break;
   case Role::SharedDown:

@@ -934,15 +934,48 @@ std::optional<ModelSpec> ModelBuilder::build() {
     M.LmHeadBias = R.getBool(P->getValue(), "lm_head_bias").value_or(false);
   if (const PropertyStmt *P = Get("source"))
     M.Source = R.getString(P->getValue(), "source").value_or("");
-  if (const PropertyStmt *P = Get("dtype")) {
-    if (auto W = R.getWord(P->getValue(), "dtype", dtypeSpellings()))
-      M.WeightType = *parseDType(*W);
-  }
+  // A weight type: a dtype word, or fp8(block=N) for fp8 weights scaled per
+  // N x N block whose activations are quantized per 1 x N group at run time.
+  auto ReadDType = [&](const PropertyStmt &P, llvm::StringRef What) -> std::optional<DType> {
+    const ast::Value &V = P.getValue();
+    const auto *Call = llvm::dyn_cast<RefValue>(&V);
+    if (!Call || !Call->hasArgs()) {
+      if (auto W = R.getWord(V, What, dtypeSpellings()))
+        return *parseDType(*W);
+      return std::nullopt;
+    }
+    if (Call->getName() != "fp8") {
+      R.error(V, "'" + What + "' takes arguments only as fp8(block=N), the block-scaled "
+                 "fp8 of DeepSeek-V3's checkpoints; '" + Call->getName() +
+                 "' takes none");
+      return std::nullopt;
+    }
+    llvm::SmallVector<const ast::Value *, 1> Args;
+    if (!R.bindArgs(Call->getArgs(), {"block"}, V.getLoc(), "fp8", Args))
+      return std::nullopt;
+    if (!Args[0]) {
+      R.missingArg(V.getLoc(), "fp8", "block");
+      return std::nullopt;
+    }
+    std::optional<int64_t> Block = R.getInt(*Args[0], "block", 1, MaxDim);
+    if (!Block)
+      return std::nullopt;
+    if (M.Fp8Block > 0 && M.Fp8Block != *Block) {
+      R.error(*Args[0], "fp8 block of " + std::to_string(*Block) + " differs from the " +
+                            std::to_string(M.Fp8Block) + " given for 'dtype'; ssc "
+                            "models one block size per model");
+      return std::nullopt;
+    }
+    M.Fp8Block = *Block;
+    return DType::FP8;
+  };
+  if (const PropertyStmt *P = Get("dtype"))
+    if (auto T = ReadDType(*P, "dtype"))
+      M.WeightType = *T;
   M.ExpertWeightType = M.WeightType;
-  if (const PropertyStmt *P = Get("expert_dtype")) {
-    if (auto W = R.getWord(P->getValue(), "expert_dtype", dtypeSpellings()))
-      M.ExpertWeightType = *parseDType(*W);
-  }
+  if (const PropertyStmt *P = Get("expert_dtype"))
+    if (auto T = ReadDType(*P, "expert_dtype"))
+      M.ExpertWeightType = *T;
 
   // Layer kinds, in declaration order.
   for (const Block *L : LayerOrder) {

@@ -153,9 +153,15 @@ void ssc::printModel(const ModelSpec &M, llvm::raw_ostream &OS) {
   OS << "  tie_embeddings = " << (M.TieEmbeddings ? "true" : "false") << ";\n";
   if (M.LmHeadBias)
     OS << "  lm_head_bias = true;\n";
-  OS << "  dtype = " << dtypeName(M.WeightType) << ";\n";
+  auto DTypeText = [&](DType T) {
+    std::string S = dtypeName(T).str();
+    if (T == DType::FP8 && M.Fp8Block > 0)
+      S += "(block=" + std::to_string(M.Fp8Block) + ")";
+    return S;
+  };
+  OS << "  dtype = " << DTypeText(M.WeightType) << ";\n";
   if (M.ExpertWeightType != M.WeightType)
-    OS << "  expert_dtype = " << dtypeName(M.ExpertWeightType) << ";\n";
+    OS << "  expert_dtype = " << DTypeText(M.ExpertWeightType) << ";\n";
   for (const LayerSpec &L : M.LayerKinds) {
     OS << "\n  layer " << L.Name << " {\n";
     printLayerClauses(L, OS, 4);

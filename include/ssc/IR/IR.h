@@ -108,6 +108,7 @@ enum class OpKind : uint8_t {
   MoeCombine,
   MoePermute, // received tokens into expert order (contiguous grouped GEMMs)
   Concat,     // copy parts (some broadcast) into one tensor: no FLOPs
+  Quantize,   // a GEMM's input to fp8 with its scales (block-scaled fp8)
   // comm dialect
   AllReduce,
   AllGather,
@@ -180,8 +181,18 @@ enum class Role : uint8_t {
   Permute,
   PipeSend,
   ContextExchange,
+  // nn.quantize of a block-scaled fp8 GEMM's input, by the GEMMs it feeds:
+  AttnQuant,     // attention projections
+  MlpQuant,      // a dense MLP's projections
+  SharedQuant,   // the shared experts' projections
+  DispatchQuant, // each token once, before the routed experts (and dispatch)
+  ExpertQuant,   // the routed experts' down projection, per (token, expert)
 };
+/// The last role, for loops over all of them.
+constexpr Role LastRole = Role::ExpertQuant;
 llvm::StringRef roleName(Role R);
+/// One of the roles of nn.quantize (and of the kernel it lowers to).
+bool isQuantRole(Role R);
 
 /// How sharding split an op's weights.
 enum class Split : uint8_t { None, Column, Row, Vocab, Experts, Heads, Sequence, Replicated };
@@ -230,6 +241,9 @@ struct Op {
   DType ActType = DType::BF16;
   bool Bias = false;
   uint8_t Sub = 0; // NormKind, MlpKind or elementwise detail, by kind
+                   // (quantize: 1 when its input is split like a
+                   // row-parallel GEMM's, 0 when whole)
+  int64_t QuantGroup = 0; // quantize: elements per scale; 0: one per tensor
 
   // Attention.
   int64_t Heads = 0, KvHeads = 0, QkDim = 0, VDim = 0;

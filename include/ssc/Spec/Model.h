@@ -189,6 +189,10 @@ struct ModelSpec {
   bool LmHeadBias = false; // the output projection has a bias (Phi-2)
   DType WeightType = DType::BF16; // the released checkpoint's weights
   DType ExpertWeightType = DType::BF16; // routed experts' weights (gpt-oss: fp4)
+  /// fp8 weights scaled per Fp8Block x Fp8Block block, with activations
+  /// quantized at run time per 1 x Fp8Block group (DeepSeek-V3's recipe,
+  /// `fp8(block=128)`); 0: one scale per tensor.
+  int64_t Fp8Block = 0;
 
   std::vector<LayerSpec> LayerKinds;
   StackPattern Stack;
