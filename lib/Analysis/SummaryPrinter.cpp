@@ -57,10 +57,16 @@ void ssc::printSummaryText(const ModelSummary &S, const ModelSpec &M,
   size_t Main = M.numLayers(), Mtp = M.MtpLayers.size();
   OS << fmt::format("{}: {} layers ({}), hidden {}, vocab {}\n", M.Name, Main,
                     M.Stack.str(M.LayerKinds), M.Hidden, M.Vocab);
+  auto Weights = [&](DType T) {
+    std::string W = dtypeName(T).str();
+    if (T == DType::FP8 && M.Fp8Block > 0)
+      W += fmt::format(" in {0}x{0} blocks", M.Fp8Block);
+    return W;
+  };
   OS << fmt::format("attention: {}; moe: {}; weights: {}", attentionCombination(M),
-                    moeDescription(M), dtypeName(M.WeightType).str());
+                    moeDescription(M), Weights(M.WeightType));
   if (M.ExpertWeightType != M.WeightType)
-    OS << fmt::format(" (experts {})", dtypeName(M.ExpertWeightType).str());
+    OS << fmt::format(" (experts {})", Weights(M.ExpertWeightType));
   OS << fmt::format("; embeddings: {}\n", M.TieEmbeddings ? "tied" : "untied");
   OS << fmt::format("context: {} tokens; MTP: ", S.Context);
   if (Mtp == 0)
