@@ -13,7 +13,8 @@ and KV length L gives the decode attention), costed under the profile on the
 measured GPU, and the kernel's time is read from the report's kernels view.
 Nothing is fitted here: the script only looks.
 
-Prints, per section (gemm, grouped, prefill, decode, elementwise) and in all,
+Prints, per section (gemm, grouped, prefill, mla_prefill, decode, elementwise,
+act_quant) and in all,
 the number of rows, the median and 90th-percentile absolute error in percent,
 and the worst row; --rows prints every row. Rows of implementations the
 profile does not stand for (NOT_MODELED) are left out and counted. With --max-median / --max-p90 it
@@ -96,12 +97,15 @@ class Query:
         return json.loads(p.stdout)["kernels"][self.phase]
 
 
-def pick(kernels, name, moe=None):
-    """The time in us of kernel `name` in a layer (MoE layers if moe)."""
+def pick(kernels, name, moe=None, n=None):
+    """The time in us of kernel `name` in a layer (MoE layers if moe; of
+    width n if given: a layer may run several kernels of one name)."""
     for k in kernels:
         if k["name"] != name or k["layers"] == "-":
             continue
         if moe is not None and (k["block"] in ("experts", "shared_experts")) != moe:
+            continue
+        if n is not None and not k["shape"].endswith(f" n={n}"):
             continue
         return k["time_ms"] * 1000.0, k["shape"]
     return None, None
@@ -120,7 +124,7 @@ def plan_rows(rows, gpu):
                 continue
             m = int(r["m"])
             q = Query(r["model"], f"{gpu}x1", "prefill", 1, m, dtype=r["dtype"])
-            out.append((r, q, name, None))
+            out.append((r, q, name, None, None))
         elif sec == "grouped":
             g, m = int(r["groups"]), int(r["m"])
             if r["model"] == "mixtral-8x7b":
@@ -140,14 +144,21 @@ def plan_rows(rows, gpu):
             else:
                 continue
             name = "expert_gate_up" if r["role"] == "expert_gate_up" else "expert_down"
-            out.append((r, q, name, True))
+            out.append((r, q, name, True, None))
         elif sec == "prefill":
             h, kvh, d = int(r["heads"]), int(r["kv_heads"]), int(r["head_dim"])
             model = {(32, 8, 128): "llama-3-8b", (64, 8, 128): "llama-3-70b"}.get((h, kvh, d))
             if not model:
                 continue
             q = Query(model, f"{gpu}x1", "prefill", int(r["batch"]), int(r["q_len"]), dtype="fp8")
-            out.append((r, q, "attn", None))
+            out.append((r, q, "attn", None, None))
+        elif sec == "mla_prefill":
+            # DeepSeek-V3's plain-form prefill attention on one GPU: all 128
+            # heads, 192-wide queries and keys, 128-wide values.
+            if (int(r["heads"]), int(r["head_dim"])) != (128, 192):
+                continue
+            q = Query("deepseek-v3", f"{gpu}x1", "prefill", int(r["batch"]), int(r["q_len"]))
+            out.append((r, q, "attn", None, None))
         elif sec == "decode":
             h, kvh, d = int(r["heads"]), int(r["kv_heads"]), int(r["head_dim"])
             model = {(32, 8, 128): "llama-3-8b", (64, 8, 128): "llama-3-70b"}.get((h, kvh, d))
@@ -157,7 +168,7 @@ def plan_rows(rows, gpu):
             # --kv-len is the context before the new token: ssc attends L + 1.
             q = Query(model, f"{gpu}x1", "decode", int(r["batch"]), 16, kv_len=L - 1,
                       dtype="fp8")
-            out.append((r, q, "attn", None))
+            out.append((r, q, "attn", None, None))
         elif sec == "elementwise":
             n, t = int(r["n"]), int(r["m"])
             model = {4096: "llama-3-8b", 7168: "deepseek-v3"}.get(n)
@@ -165,7 +176,17 @@ def plan_rows(rows, gpu):
             if not model or t < 2:
                 continue
             q = Query(model, f"{gpu}x1", "prefill", 1, t, dtype="fp8")
-            out.append((r, q, name, None))
+            out.append((r, q, name, None, None))
+        elif sec == "act_quant":
+            # The block-scaled fp8 quantization of a DeepSeek-V3 prefill of m
+            # tokens on one GPU: the hidden state before q_a (n=7168), the
+            # shared expert's intermediate before its down projection (2048).
+            n, t = int(r["n"]), int(r["m"])
+            name = {7168: "attn_quant", 2048: "shared_quant"}.get(n)
+            if not name or int(r["k"]) != 128:
+                continue
+            q = Query("deepseek-v3", f"{gpu}x1", "prefill", 1, t)
+            out.append((r, q, name, None, n))
     return out
 
 
@@ -220,7 +241,7 @@ def main():
     work = plan_rows(rows, gpu)
     skipped = sum(1 for r in rows if r["impl"] in NOT_MODELED)
     queries = {}
-    for _, q, _, _ in work:
+    for _, q, _, _, _ in work:
         queries.setdefault(q.key, q)
     with tempfile.TemporaryDirectory() as tmp:
         profile = args.profile
@@ -232,8 +253,8 @@ def main():
             results = dict(zip(queries, pool.map(lambda q: q.run(args.ssc, profile),
                                                  queries.values())))
     by_sec = collections.defaultdict(list)
-    for r, q, name, moe in work:
-        pred, shape = pick(results[q.key], name, moe)
+    for r, q, name, moe, n in work:
+        pred, shape = pick(results[q.key], name, moe, n)
         if pred is None:
             sys.exit(f"no kernel '{name}' in ssc's report for {q.key}")
         meas = float(r["time_us"])
@@ -249,7 +270,7 @@ def main():
               f"{clock['calibrated_mhz']:g} MHz) left out")
     print(f"{'section':12} {'rows':>5} {'median':>8} {'p90':>8} {'max':>8}  worst")
     every = []
-    for sec in ("gemm", "grouped", "prefill", "decode", "elementwise"):
+    for sec in ("gemm", "grouped", "prefill", "mla_prefill", "decode", "elementwise", "act_quant"):
         v = sorted(by_sec.get(sec, []))
         if not v:
             continue
@@ -263,6 +284,9 @@ def main():
            (args.max_p90 is not None and p90 > args.max_p90):
             failed = True
     every.sort()
+    if not every:
+        print(f"error: no row of {args.data} is a kernel ssc predicts", file=sys.stderr)
+        return 1
     print(f"{'all':12} {len(every):5d} {statistics.median(x[0] for x in every):7.1f}% "
           f"{every[min(len(every) - 1, int(0.9 * len(every)))][0]:7.1f}% {every[-1][0]:7.1f}%")
     if skipped:
