@@ -95,6 +95,7 @@ struct OpContext {
   Block Blk;
   Phase P;
   bool MoeLayer;
+  bool EpDispatch;
   const GpuSpec &Gpu;
 };
 
@@ -107,6 +108,14 @@ DType operandType(const Op &O) {
   default:
     return O.ActType;
   }
+}
+
+/// Whether the module's MoE layers send tokens to other GPUs (the profile's
+/// `ep_dispatch`).
+bool hasEpDispatch(const ir::Module &M) {
+  return llvm::any_of(M.Ops, [](const Op &O) {
+    return O.Kind == OpKind::AllToAll && O.R == ir::Role::Dispatch && O.Participants > 1;
+  });
 }
 
 bool matches(const Match &M, const OpContext &C) {
@@ -123,6 +132,8 @@ bool matches(const Match &M, const OpContext &C) {
   if (M.MoeLayer && *M.MoeLayer != C.MoeLayer)
     return false;
   if (M.GpuHasFp4 && *M.GpuHasFp4 != C.Gpu.supports(DType::FP4))
+    return false;
+  if (M.EpDispatch && *M.EpDispatch != C.EpDispatch)
     return false;
   if (M.L && (!C.O.isComm() || *M.L != C.O.L))
     return false;
@@ -155,6 +166,8 @@ void CostModel::prepare(const ir::Module &M) {
         LayerM[static_cast<size_t>(O.Layer)] = O.Tokens.PerToken;
     }
 
+  EpDispatch = hasEpDispatch(M);
+
   for (size_t I = 0; I < N; ++I) {
     const Op &O = M.Ops[I];
     bool Moe = O.Layer >= 0 && M.Model.LayerKinds[O.LayerKind].isMoe();
@@ -171,7 +184,7 @@ void CostModel::prepare(const ir::Module &M) {
     if (O.Layer >= 0 && static_cast<size_t>(O.Layer) < LayerM.size())
       LayerMPerGroup[I] = LayerM[static_cast<size_t>(O.Layer)];
 
-    OpContext C{O, B, M.W.P, Moe, Gpu};
+    OpContext C{O, B, M.W.P, Moe, EpDispatch, Gpu};
     Resolved &R = Rules[I];
     if (O.isComm()) {
       for (const CommRule &CR : Prof.Comms)
@@ -410,7 +423,7 @@ double CostModel::allReduceMs(const ir::Module &M, double Bytes,
   A.Participants = Participants;
   A.L = L;
   Resolved R;
-  OpContext C{A, Block::Attention, P, true, Gpu};
+  OpContext C{A, Block::Attention, P, true, EpDispatch, Gpu};
   for (const CommRule &CR : Prof.Comms)
     if (matches(CR.When, C))
       R.apply(CR); // only the rate, latency and byte scale are read below

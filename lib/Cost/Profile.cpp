@@ -301,7 +301,7 @@ public:
       return M;
     static const StringRef Keys[] = {"kernel", "block", "role", "group", "phase",
                                      "layer", "gpu_has_fp4", "link", "gpu",
-                                     "scale_up_gpus", "dtype"};
+                                     "scale_up_gpus", "dtype", "ep_dispatch"};
     checkKeys(*O, Path, Keys);
     for (const std::string &K : strings(*O, "kernel", Path)) {
       std::optional<ir::OpKind> Kind;
@@ -352,6 +352,7 @@ public:
     }
     M.MoeLayer = oneOf<bool>(*O, "layer", Path, {{"moe", true}, {"dense", false}});
     M.GpuHasFp4 = boolean(*O, "gpu_has_fp4", Path);
+    M.EpDispatch = boolean(*O, "ep_dispatch", Path);
     M.L = oneOf<ir::Link>(*O, "link", Path,
                           {{"scale_up", ir::Link::ScaleUp}, {"scale_out", ir::Link::ScaleOut}});
     M.Gpus = strings(*O, "gpu", Path);

@@ -186,6 +186,7 @@ private:
   std::vector<Block> Blocks;   // per op
   std::vector<uint8_t> MoeLayer;
   std::vector<double> LayerMPerGroup; // per op: its layer's routed tokens per expert (per token of T)
+  bool EpDispatch = false; // the prepared module dispatches tokens to other GPUs
   std::vector<double> StageWeightBytes; // per stage, as memory() counts them
   std::vector<uint32_t> KvOps;          // attention ops that cache KV
   const ir::Module *MemoryTermsOf = nullptr; // the module prepare() saw

@@ -86,6 +86,11 @@ struct Match {
   std::optional<Phase> P;
   std::optional<bool> MoeLayer;   // the op's layer has a MoE
   std::optional<bool> GpuHasFp4;
+  /// The module's MoE layers send tokens to other GPUs' experts (an
+  /// all-to-all dispatch over more than one GPU: DeepEP under wide expert
+  /// parallelism), rather than keeping them (no EP, or EP inside the TP
+  /// group).
+  std::optional<bool> EpDispatch;
   std::optional<ir::Link> L;
   std::vector<std::string> Gpus;  // GPU names or aliases
   std::vector<int64_t> ScaleUpGpus; // size of the GPU's scale-up domain
