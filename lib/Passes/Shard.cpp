@@ -51,6 +51,9 @@ private:
   /// Expert parallelism over the TP group without attention data
   /// parallelism: every rank holds all of the replica's tokens already.
   bool ReplicatedEP = false;
+  /// A dispatch_quant held back until the tokens it quantizes arrive (a
+  /// dispatch that carries them in bf16).
+  std::optional<Op> PendingQuant;
 
   /// Scale of per-token sizes on one device for the dense part: context
   /// parallelism splits a prefill's tokens; decode keeps every token on every
@@ -446,12 +449,19 @@ void ShardPass::shardMoe(Op O) {
   double Received = static_cast<double>(Replicas) * X.TopK / EP / EDP * Imbalance;
   O.Redundancy = 1;
   switch (O.R) {
+  case Role::DispatchQuant:
+    if (Mod->Prec.Dispatch != DType::FP8) {
+      // The dispatch carries bf16: the experts' GPU quantizes the pairs it
+      // receives, after the permute below.
+      PendingQuant = O;
+      return;
+    }
+    [[fallthrough]];
   case Role::Router:
   case Role::SharedGate:
   case Role::SharedGateUp:
   case Role::SharedDown:
   case Role::SharedQuant:
-  case Role::DispatchQuant:
   case Role::Combine:
     O.Tokens = O.Tokens.scaled(Share);
     if (O.R == Role::Router && O.Kind == OpKind::Linear)
@@ -478,6 +488,11 @@ void ShardPass::shardMoe(Op O) {
       P.Tokens = Extent::tokens(Received);
       P.In = P.Out = Hidden;
       push(P);
+      if (PendingQuant) {
+        PendingQuant->Tokens = Extent::tokens(Received);
+        push(*PendingQuant);
+        PendingQuant.reset();
+      }
     }
     return;
   case Role::ExpertGateUp:
