@@ -415,6 +415,8 @@ OpCost CostModel::costKernel(const ir::Module &M, const Op &Orig, size_t I,
   return C;
 }
 
+bool CostModel::isFree(size_t I) const { return Rules[I].Free; }
+
 double CostModel::allReduceMs(const ir::Module &M, double Bytes,
                               int64_t Participants, ir::Link L, Phase P) const {
   Op A;

@@ -21,7 +21,8 @@ StepEvaluator::StepEvaluator(const CostModel &CM, const ir::Module &M) : CM(CM),
   std::vector<std::vector<uint32_t>> Layers;
   for (size_t I = 0; I < M.Ops.size(); ++I) {
     const ir::Op &O = M.Ops[I];
-    if (!costed(O))
+    // A free op adds zeros wherever it goes (CostModel::costKernel).
+    if (!costed(O) || CM.isFree(I))
       continue;
     if (O.Layer < 0) {
       Outside.push_back(static_cast<uint32_t>(I));

@@ -376,7 +376,7 @@ bool DecomposePass::run(Module &M, DiagnosticEngine &Diags) {
     }
   }
   std::vector<Op> Out;
-  Out.reserve(M.Ops.size() * 24);
+  Out.reserve(M.Ops.size() * 32); // the largest layers (MLA, MoE, fp8 quantization) have 32 ops
   Emitter E(M, Out);
   NormKind NK = M.Model.finalNormKind();
   for (const Op &O : M.Ops) {

@@ -154,6 +154,10 @@ public:
   /// profile's parameters here.
   void prepare(const ir::Module &M);
 
+  /// Whether the prepared module's op \p I costs nothing under the profile
+  /// (a rule made it free).
+  bool isFree(size_t I) const;
+
   PhaseCost evaluate(const ir::Module &M, const ir::Workload &W) const;
 
   /// Memory at \p Batch sequences per replica with \p KvTokens tokens cached
