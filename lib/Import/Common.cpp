@@ -289,6 +289,10 @@ void hf::readWeightTypes(ImportContext &X) {
                          1, MaxDim);
         };
         auto N = Size(0), K = Size(1);
+        if (Scheme && *Scheme != "dynamic" && *Scheme != "static")
+          Q.warning(Q.valueLoc("activation_scheme"),
+                    "activation_scheme '" + *Scheme + "' is not modelled; the "
+                    "activations are taken as scaled per tensor");
         if (N && K && Scheme && *Scheme == "dynamic")
           M.Fp8Block = *K;
       }
