@@ -310,7 +310,9 @@ Outcome RowPredictor::predict(const Row &R, DiagnosticEngine &Diags) {
 }
 
 /// Precision as serving frameworks apply it: the weights and GEMMs in the
-/// row's dtype; an fp8 (or narrower) checkpoint also quantizes the KV cache
+/// row's dtype, or, where that is the routed experts' dtype of a checkpoint
+/// that mixes two (gpt-oss: bf16 attention, mxfp4 experts), the checkpoint
+/// as released; an fp8 (or narrower) checkpoint also quantizes the KV cache
 /// of GQA/MHA attention to fp8 (TensorRT-LLM's and vLLM's FP8 checkpoints),
 /// while MLA's latent cache stays bf16 (FlashMLA reads bf16); MoE dispatch
 /// carries the expert GEMMs' fp8 inputs, combine returns bf16 (DeepEP).
@@ -325,6 +327,8 @@ std::optional<ServingPrecision> servingPrecision(StringRef Spelling, const Model
     return std::nullopt;
   ServingPrecision SP;
   SP.Weights = Spelling.str();
+  if (M.ExpertWeightType != M.WeightType && *D == M.ExpertWeightType)
+    SP.Weights.clear(); // the model's own dtypes
   bool Narrow = bytesPerElement(*D) <= 1.0;
   bool Mla = false;
   for (const LayerSpec &L : M.LayerKinds)
