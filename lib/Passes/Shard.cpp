@@ -160,11 +160,10 @@ bool ShardPass::isMoeOp(const Op &O) const {
     return true;
   case Role::Act:
   case Role::ExpertAct:
-    return true; // the activation of routed or shared experts
   case Role::SharedQuant:
   case Role::DispatchQuant:
   case Role::ExpertQuant:
-    return true;
+    return true; // activations and quantizations of routed or shared experts
   default:
     return false;
   }
