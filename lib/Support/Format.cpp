@@ -74,14 +74,22 @@ std::string ssc::describeSequencesThatFit(double MaxBatch) {
   return "at most " + formatFixed(N, 0) + (N == 1 ? " sequence fits" : " sequences fit");
 }
 
-std::string ssc::csvField(llvm::StringRef S) {
-  if (S.find_first_of(",\"\n\r") == llvm::StringRef::npos)
-    return S.str();
-  std::string Out = "\"";
+void ssc::appendCsvField(std::string &Out, llvm::StringRef S) {
+  if (S.find_first_of(",\"\n\r") == llvm::StringRef::npos) {
+    Out.append(S.data(), S.size());
+    return;
+  }
+  Out += '"';
   for (char C : S) {
     if (C == '"')
       Out += '"';
     Out += C;
   }
-  return Out + '"';
+  Out += '"';
+}
+
+std::string ssc::csvField(llvm::StringRef S) {
+  std::string Out;
+  appendCsvField(Out, S);
+  return Out;
 }

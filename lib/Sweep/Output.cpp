@@ -156,7 +156,7 @@ void RowWriter::row(const PointResult &R, std::string &Out) const {
       if (JSON)
         Out += "null";
     };
-    auto Str = [&](llvm::StringRef S) { JSON ? jsonString(Out, S) : void(Out += csvField(S)); };
+    auto Str = [&](llvm::StringRef S) { JSON ? jsonString(Out, S) : appendCsvField(Out, S); };
     auto Int = [&](int64_t V) { fmt::format_to(It, "{}", V); };
     // Plan degrees are 0 where they could not be derived.
     auto Degree = [&](int64_t V) { V > 0 ? Int(V) : Null(); };

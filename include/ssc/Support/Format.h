@@ -33,6 +33,9 @@ std::string formatFixed(double V, int Decimals);
 /// \p S as one CSV field (RFC 4180): as is, or in double quotes with its
 /// quotes doubled when it holds a comma, a quote or a line break.
 std::string csvField(llvm::StringRef S);
+/// Appends csvField(\p S) to \p Out without building a string of its own
+/// (the sweep writes one per text field of every row).
+void appendCsvField(std::string &Out, llvm::StringRef S);
 
 /// How many sequences memory holds, for messages about a batch that does
 /// not fit: "at most 324 sequences fit", "at most 1 sequence fits", or "not
