@@ -364,7 +364,8 @@ std::string RowPredictor::predictRow(const Row &R, const Program &P, const Model
   // The plan: DeepSeek-style expert placement where EP does not divide the
   // experts (redundant experts fill every GPU equally); where attention
   // replicas share the experts (wide EP), two-batch overlap and the load
-  // imbalance EPLB leaves (the profile's serving.eplb_expert_imbalance).
+  // imbalance EPLB leaves (the profile's serving.eplb_expert_imbalance),
+  // unless the row's optional columns say otherwise.
   PlanSpec Plan;
   Plan.Name = "row-" + O.Id;
   PhasePlan PhP;
@@ -398,6 +399,23 @@ std::string RowPredictor::predictRow(const Row &R, const Program &P, const Model
       return "malformed field";
     }
     PhP.ExpertImbalance = D;
+  }
+  // An optional column states how the measured run overlapped communication
+  // (the plan key `overlap`): TensorRT-LLM's attention-DP ("DEP") runs have
+  // no two-batch overlap.
+  if (std::string S = R.get("overlap"); !S.empty()) {
+    if (S == "none")
+      PhP.Overlap = OverlapMode::None;
+    else if (S == "comm")
+      PhP.Overlap = OverlapMode::Comm;
+    else if (S == "tbo")
+      PhP.Overlap = OverlapMode::TwoBatch;
+    else {
+      static const StringRef Modes[] = {"none", "comm", "tbo"};
+      Diags.error(R.loc("overlap"), "'overlap' must be one of " + joinAlternatives(Modes) +
+                                        " (the plan key), not '" + S + "'");
+      return "malformed field";
+    }
   }
   Plan.Prefill = Plan.Decode = PhP;
 
