@@ -790,6 +790,14 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
     if (LC.HideCommMs[H] > 0)
       C.ExposedMs = std::max(0.0, LC.HideBalanceMs[H]) * C.TimeMs / LC.HideCommMs[H];
   }
+  // Two-batch overlap that hides nothing: the split blocks run twice (each
+  // half-batch reads the weights again) and no collective goes behind them.
+  if (Plan.Overlap == OverlapMode::TwoBatch &&
+      llvm::none_of(PC.Ops, [](const OpCost &C) { return C.hidden() && C.crossesLink(); }))
+    Notes.insert("two-batch overlap hides nothing here: no collective of the profile's "
+                 "two_batch groups crosses GPUs in this plan (without expert parallelism "
+                 "there is no dispatch or combine), so splitting the batch only runs each "
+                 "split block twice");
   PC.StepIfHiddenMs += PC.OutsideLayersMs;
   finishStep(PC.StageMs, Micro, M.W.P == Phase::Decode, PC.StepMs, PC.StepIfHiddenMs,
              PC.BubbleMs);
