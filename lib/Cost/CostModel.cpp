@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <utility>
 
 using namespace ssc;
 using namespace ssc::cost;
@@ -650,12 +651,20 @@ double CostModel::finishLayer(LayerCost &LC, const ir::Module &M) const {
   return Blocks;
 }
 
-double CostModel::pipelinePeriod(llvm::ArrayRef<double> StageMs, int64_t Micro) {
+namespace {
+/// The sum and the largest of the stages' times.
+std::pair<double, double> sumAndMax(llvm::ArrayRef<double> StageMs) {
   double Sum = 0, Max = 0;
   for (double S : StageMs) {
     Sum += S;
     Max = std::max(Max, S);
   }
+  return {Sum, Max};
+}
+} // namespace
+
+double CostModel::pipelinePeriod(llvm::ArrayRef<double> StageMs, int64_t Micro) {
+  auto [Sum, Max] = sumAndMax(StageMs);
   return std::max(static_cast<double>(Micro) * Max, Sum);
 }
 
@@ -664,17 +673,12 @@ void CostModel::finishStep(llvm::ArrayRef<double> StageMs, int64_t Micro, bool S
   // Pipeline: with m micro-batches, a prefill fills the pipe once, then
   // passes one micro-batch per slowest stage. Decode steps follow each other
   // without draining the pipe, so a step takes the pipeline's period.
-  double Sum = 0, Max = 0;
-  for (double S : StageMs) {
-    Sum += S;
-    Max = std::max(Max, S);
-  }
-  StepMs = Steady ? pipelinePeriod(StageMs, Micro) : Sum + static_cast<double>(Micro - 1) * Max;
+  auto [Sum, Max] = sumAndMax(StageMs);
+  double M = static_cast<double>(Micro);
+  StepMs = Steady ? std::max(M * Max, Sum) /* pipelinePeriod */ : Sum + (M - 1) * Max;
   if (Micro > 1)
     StepIfHiddenMs = StepIfHiddenMs / Sum * StepMs;
-  BubbleMs = StageMs.size() > 1 ? StepMs - static_cast<double>(Micro) * Sum /
-                                               static_cast<double>(StageMs.size())
-                                : 0;
+  BubbleMs = StageMs.size() > 1 ? StepMs - M * Sum / static_cast<double>(StageMs.size()) : 0;
   BubbleMs = std::max(0.0, BubbleMs);
 }
 
