@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 using namespace ssc;
 using namespace ssc::report;
@@ -40,6 +41,22 @@ std::string thousands(double V) {
       ++Digits;
   }
   return Out;
+}
+
+/// A count that may be fractional (sequences, tokens per step on average):
+/// thousands() from 10 up or when whole, else two significant digits, so
+/// that a small average does not print as 0 or 1.
+std::string amount(double V) {
+  if (std::abs(V) >= 10 || V == std::round(V))
+    return thousands(V);
+  if (std::abs(V) < 0.01)
+    return "under 0.01";
+  return fmt::format("{:.2g}", V);
+}
+
+/// \p Noun, with an 's' unless \p Amount reads as one.
+std::string counted(const std::string &Amount, llvm::StringRef Noun) {
+  return Amount + " " + Noun.str() + (Amount == "1" ? "" : "s");
 }
 
 /// ", +-24% (decode-memory)": the band a profile with an uncertainty section
@@ -87,19 +104,22 @@ public:
       const OfflineResult &F = *R.Offline;
       OS << "  offline    " << thousands(F.OutputTokensPerSec) << " output tokens/s ("
          << thousands(F.OutputTokensPerSecPerGpu) << " per GPU), "
-         << thousands(F.Batch) << " sequences in flight per replica (limit: "
+         << counted(amount(F.Batch), "sequence") << " in flight per replica (limit: "
          << F.BatchLimit << ")";
       // Pipeline stages: the micro-batches in flight, each a step apart.
       if (F.MicroBatches > 1)
         OS << " in " << F.MicroBatches << " micro-batches of "
-           << thousands(F.Batch / static_cast<double>(F.MicroBatches));
-      OS << ", " << thousands(F.PrefillTokensPerStep) << " prompt tokens prefilled per step";
+           << amount(F.Batch / static_cast<double>(F.MicroBatches));
+      OS << ", " << counted(amount(F.PrefillTokensPerStep), "prompt token")
+         << " prefilled per step";
       // Only some steps prefill: say how often, and both kinds of step.
       bool Lumped = F.PrefillStepShare < 0.995;
-      if (Lumped)
+      if (Lumped) {
+        double Pct = 100 * F.PrefillStepShare;
         OS << " (" << thousands(F.PromptTokensPerPrefillStep) << " at a time, in "
-           << llvm::formatv("{0:f0}", std::max(1.0, 100 * F.PrefillStepShare)).str()
+           << (Pct < 0.5 ? std::string("under 1") : llvm::formatv("{0:f0}", Pct).str())
            << "% of the steps)";
+      }
       OS << ", step " << formatMillis(F.StepMs);
       if (Lumped)
         OS << " on average (" << formatMillis(F.DecodeStepMs) << " decoding only, "
