@@ -211,10 +211,9 @@ public:
                                        const std::string &Path) {
     std::optional<std::string> S = string(O, Key, Path);
     if (S && Declared && !Declared->Params.count(*S)) {
-      std::vector<StringRef> Names = Declared->paramNames();
-      error(join(Path, Key),
-            "'" + Key + "' names parameter '" + *S + "', which 'params' does not declare" +
-                (Names.empty() ? std::string(" (it declares none)") : didYouMean(*S, Names)));
+      error(join(Path, Key), "'" + Key + "' names parameter '" + *S +
+                                 "', which 'params' does not declare" +
+                                 Declared->undeclaredParamHint(*S));
       return std::nullopt;
     }
     return S;
@@ -597,6 +596,14 @@ std::vector<StringRef> Profile::paramNames() const {
     Names.push_back(KV.first());
   llvm::sort(Names);
   return Names;
+}
+
+std::string Profile::undeclaredParamHint(StringRef Name) const {
+  std::vector<StringRef> Names = paramNames();
+  if (Names.empty())
+    return "; the profile declares none (its 'params' object lists them)";
+  std::string Hint = didYouMean(Name, Names);
+  return !Hint.empty() ? Hint : "; its parameters: " + joinAlternatives(Names);
 }
 
 std::vector<std::string> ssc::cost::availableProfiles() {

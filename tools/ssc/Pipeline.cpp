@@ -526,12 +526,8 @@ bool ssc::driver::prepareProfile(DiagnosticEngine &Diags, SemaOptions &Opts) {
       // Only a declared parameter is read by the profile's rules; anything
       // else would be set and silently ignored.
       if (!TheProfile->Params.count(Key)) {
-        std::vector<StringRef> Names = TheProfile->paramNames();
         Diags.error("--profile-set: profile '" + TheProfile->Name + "' has no parameter '" +
-                    Key + "'" +
-                    (Names.empty() ? std::string("; it declares none (a profile's 'params' "
-                                                 "object lists what --profile-set can change)")
-                                   : "; its parameters: " + joinAlternatives(Names)));
+                    Key + "'" + TheProfile->undeclaredParamHint(Key));
         return false;
       }
       TheProfile->Params[Key] = D;

@@ -260,13 +260,8 @@ bool checkSpec(const SweepSpec &Spec, const Program &P, const ModelSpec &M,
     }
     for (const ParamAxis &PA : G.Params)
       if (!Prof.Params.count(PA.Name)) {
-        std::vector<StringRef> Names = Prof.paramNames();
-        std::string Hint = didYouMean(PA.Name, Names);
         Diags.error(PA.Loc, "profile '" + Prof.Name + "' has no parameter '" + PA.Name + "'" +
-                                (!Hint.empty()   ? Hint
-                                 : Names.empty() ? std::string("; it has no parameters")
-                                                 : "; its parameters: " +
-                                                       joinAlternatives(Names)));
+                                Prof.undeclaredParamHint(PA.Name));
         Ok = false;
       }
   }

@@ -276,6 +276,11 @@ struct Profile {
   /// The names `params` declares, sorted: what rules, --profile-set and a
   /// sweep's params may name.
   std::vector<llvm::StringRef> paramNames() const;
+  /// What an error about the undeclared parameter \p Name appends: a close
+  /// name ("; did you mean 'x'?"), else the declared ones, else that there
+  /// are none. --profile-set, a rule's *_param key and a sweep's params say
+  /// the same.
+  std::string undeclaredParamHint(llvm::StringRef Name) const;
 };
 
 /// Loads `profiles/<Name>.json` from the data directory, or a path ending in
