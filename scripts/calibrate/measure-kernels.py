@@ -32,6 +32,11 @@ Writes OUT_DIR/kernels.csv (one row per measurement) and OUT_DIR/env.json
               of 128, one fp32 scale each: what precedes a block-scaled fp8
               GEMM), fused by torch.compile where it can, eager otherwise
               (the row says which).
+  overlap     an fp8 GEMM (8192 tokens, compute-bound; 64 tokens, streaming
+              its weights) alone and beside a 256 MiB copy on another stream
+              (cudaMemcpyAsync, and an elementwise add on the SMs), each
+              stream timed on its own events: how much a collective's memory
+              traffic slows the compute two-batch overlap runs beside it.
 
 --only SECTIONS (comma-separated names above) runs just those sections,
 for a short device slot.
@@ -479,6 +484,122 @@ def measure_act_quant(out, T, D, group=128):
     torch.cuda.empty_cache()
 
 
+def beside(fn_a, calls_a, fn_b, calls_b, rounds=6):
+    """Starts calls_a calls of fn_a on one stream and calls_b of fn_b on
+    another, launched interleaved so that both streams start together, and
+    returns each stream's microseconds per call (median over the rounds after
+    the first). With calls_b chosen so that the b stream outlasts the a
+    stream, a's time is what it takes while b runs beside it."""
+    sa, sb = torch.cuda.Stream(), torch.cuda.Stream()
+    ta, tb = [], []
+    for _ in range(rounds):
+        torch.cuda.synchronize()
+        go = torch.cuda.Event()
+        go.record()
+        ev = [torch.cuda.Event(enable_timing=True) for _ in range(4)]
+        sa.wait_event(go)
+        sb.wait_event(go)
+        ev[0].record(sa)
+        ev[2].record(sb)
+        for i in range(max(calls_a, calls_b)):
+            if i < calls_a:
+                with torch.cuda.stream(sa):
+                    fn_a()
+            if i < calls_b:
+                with torch.cuda.stream(sb):
+                    fn_b()
+        ev[1].record(sa)
+        ev[3].record(sb)
+        torch.cuda.synchronize()
+        ta.append(ev[0].elapsed_time(ev[1]) * 1000.0 / calls_a)
+        tb.append(ev[2].elapsed_time(ev[3]) * 1000.0 / calls_b)
+    ta, tb = sorted(ta[1:]), sorted(tb[1:])
+    return ta[len(ta) // 2], tb[len(tb) // 2]
+
+
+# (role, M, K, N) of the fp8 GEMMs timed beside a copy: a compute-bound one
+# (a two-batch-overlap prefill micro-batch of 8192 tokens through DeepSeek's
+# shared-expert up projection) and a weight-streaming one (64 tokens).
+OVERLAP_GEMMS = [("compute", 8192, 7168, 4096), ("stream", 64, 7168, 16384)]
+
+
+def measure_overlap(out):
+    """Kernels beside a memory-bound kernel on another stream: how much the
+    HBM traffic of a collective slows the compute it overlaps, which ssc's
+    two-batch overlap does not cost (it takes the collectives' SMs from the
+    compute, not their memory traffic). The copy runs as tensor.copy_
+    (cudaMemcpyAsync; a copy engine where the driver uses one) and as an
+    elementwise add on the SMs."""
+    n = 1 << 27  # 256 MiB of bf16 per copy
+    src = rnd((n,), torch.bfloat16)
+    dst = torch.empty_like(src)
+    copies = {
+        "memcpy": lambda: dst.copy_(src),
+        "sm_add": lambda: torch.add(src, 1.0, out=dst),
+    }
+    copy_bytes = 4.0 * n
+    copy_alone = {}
+    for cname, cfn in copies.items():
+        try:
+            copy_alone[cname] = time_graph([cfn] * 5)
+            out.row(section="overlap", kernel="copy", impl=cname + " alone", dtype="bf16", m=n,
+                    time_us=copy_alone[cname], bytes=copy_bytes, status="ok",
+                    note="bytes = read + write")
+        except Exception as e:  # noqa: BLE001
+            out.row(section="overlap", kernel="copy", impl=cname + " alone", dtype="bf16",
+                    m=n, status="error", note=str(e).splitlines()[0][:200])
+    for role, M, K, N in OVERLAP_GEMMS:
+        base = dict(section="overlap", kernel="gemm", dtype="fp8", model="deepseek-v3",
+                    role=role, m=M, n=N, k=K, flops=2.0 * M * N * K,
+                    bytes=float(M * K + K * N + 2 * M * N))
+        try:
+            wcopies = max(1, min(64, math.ceil(L2_ROTATE_BYTES / (K * N))))
+            fns, keep = gemm_fn_factory("fp8", M, K, N, wcopies)
+            state = {"i": 0}
+
+            def gemm():
+                state["i"] += 1
+                return fns[state["i"] % len(fns)]()
+            alone = time_graph([fns[i % len(fns)] for i in range(max(40, len(fns)))])
+            out.row(**base, impl="torch._scaled_mm alone", time_us=alone, status="ok",
+                    note=f"{len(fns)} weight copies rotated")
+            calls = 40
+            # The same launches on one stream with nothing beside them: what
+            # the ratios below compare with (eager, as the runs beside are).
+            solo = []
+            for _ in range(4):
+                a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+                torch.cuda.synchronize()
+                a.record()
+                for _ in range(calls):
+                    gemm()
+                b.record()
+                b.synchronize()
+                solo.append(a.elapsed_time(b) * 1000.0 / calls)
+            eager = sorted(solo[1:])[1]
+            out.row(**base, impl="torch._scaled_mm alone, eager", time_us=eager, status="ok",
+                    note=f"{len(fns)} weight copies rotated; eager launches")
+            for cname, cfn in copies.items():
+                if cname not in copy_alone:
+                    continue
+                # Enough copies to outlast the GEMMs by a fifth, so that every
+                # GEMM runs beside one; each stream is timed on its own events.
+                ncopy = max(1, math.ceil(1.2 * calls * alone / copy_alone[cname]))
+                tg, tc = beside(gemm, calls, cfn, ncopy)
+                out.row(**base, impl=f"torch._scaled_mm beside {cname}", time_us=tg,
+                        status="ok", note=f"{tg / eager:.3f} x alone (eager); eager launches")
+                out.row(section="overlap", kernel="copy", impl=f"{cname} beside {role} gemm",
+                        dtype="bf16", m=n, time_us=tc, bytes=copy_bytes, status="ok",
+                        note=f"bytes = read + write; {ncopy} copies, the last fifth of "
+                             "them after the GEMMs; eager launches")
+            del keep, fns
+        except Exception as e:  # noqa: BLE001 - every failure becomes a row
+            out.row(**base, impl="torch._scaled_mm", status="error",
+                    note=str(e).splitlines()[0][:200])
+    del src, dst
+    torch.cuda.empty_cache()
+
+
 DECODE_B = [1, 8, 32, 128]
 DECODE_L = [1024, 4096, 16384, 65536]
 DECODE_EXTRA = [
@@ -542,7 +663,7 @@ def environment():
 
 
 SECTIONS = ["peak", "gemm", "grouped", "prefill", "mla_prefill", "decode", "grouped_fp8",
-            "elementwise", "act_quant"]
+            "elementwise", "act_quant", "overlap"]
 
 
 def main():
@@ -623,6 +744,8 @@ def main():
             break
         for D in (7168, 2048):
             measure_act_quant(out, T, D)
+    if run("overlap") and not over(1.0):
+        measure_overlap(out)
     print(f"done: {out.rows} rows in {elapsed():.0f} s", flush=True)
 
 
