@@ -76,6 +76,10 @@ struct Outcome {
   bool Modeled = false;
   std::string Reason; // when not modeled
   report::Band Band;  // when modeled
+  std::string Plan;   // the plan the row ran with, as the report prints it
+  /// The dtypes it ran with (--weight-dtype, --kv-dtype, --dispatch-dtype);
+  /// Weights is empty where the checkpoint runs as released.
+  std::string Weights, Kv, Dispatch;
 };
 
 const char *const Required[] = {"id", "model", "precision", "target", "tp", "ep", "dp",
@@ -418,11 +422,16 @@ std::string RowPredictor::predictRow(const Row &R, const Program &P, const Model
     }
   }
   Plan.Prefill = Plan.Decode = PhP;
+  O.Plan = PhP.str();
 
   auto Prec = servingPrecision(R.get("precision"), M, R.get("kv_dtype"));
   if (!Prec)
     return "unknown precision '" + R.get("precision") + "'; expected " +
            joinAlternatives(dtypeSpellings());
+
+  O.Weights = Prec->Weights;
+  O.Kv = Prec->Kv;
+  O.Dispatch = Prec->Dispatch;
 
   driver::CompileOptions CO;
   CO.Isl = Isl;
@@ -587,6 +596,11 @@ int ssc::driver::runValidate() {
         for (const std::string &F : O.Band.Outside)
           Flags.push_back(F);
         J["outside_calibration"] = std::move(Flags);
+        J["plan"] = O.Plan;
+        J["dtypes"] = json::Object{
+            {"weights", O.Weights.empty() ? std::string("as released") : O.Weights},
+            {"kv", O.Kv},
+            {"dispatch", O.Dispatch}};
       } else {
         J["reason"] = O.Reason;
       }
