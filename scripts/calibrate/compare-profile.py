@@ -16,7 +16,9 @@ Nothing is fitted here: the script only looks.
 Prints, per section (gemm, grouped, prefill, mla_prefill, decode, elementwise,
 act_quant) and in all,
 the number of rows, the median and 90th-percentile absolute error in percent,
-and the worst row; --rows prints every row. Rows of implementations the
+and the worst row; --rows prints every row. The overlap section, which the
+profile has no counterpart for, is printed as ratios: each GEMM's time beside
+a copy over its time alone. Rows of implementations the
 profile does not stand for (NOT_MODELED) are left out and counted. With --max-median / --max-p90 it
 exits 1 when a section's error is over the bound.
 
@@ -231,7 +233,8 @@ def main():
     gpu = GPU_OF.get(env["gpu"])
     if not gpu:
         sys.exit(f"no catalog GPU for '{env['gpu']}'")
-    rows = best_rows(list(csv.DictReader(open(args.data))))
+    raw = list(csv.DictReader(open(args.data)))
+    rows = best_rows([r for r in raw if r["section"] != "overlap"])
     if args.dtype:
         present = sorted({r["dtype"] for r in rows})
         rows = [r for r in rows if r["dtype"] in args.dtype]
@@ -291,6 +294,7 @@ def main():
           f"{every[min(len(every) - 1, int(0.9 * len(every)))][0]:7.1f}% {every[-1][0]:7.1f}%")
     if skipped:
         print(f"left out: {skipped} rows of {', '.join(sorted(NOT_MODELED))} (not what the profile models)")
+    print_overlap(raw)
     if args.rows:
         for x in sorted(every, key=lambda x: x[4]):
             print(f"  {x[1]:+7.1f}%  pred {x[2]:10.2f} us  measured {x[3]:10.2f} us  {x[4]}")
@@ -298,6 +302,32 @@ def main():
         print("error: a section's error is over the bound", file=sys.stderr)
         return 1
     return 0
+
+
+def print_overlap(rows):
+    """The overlap section has no profile counterpart: print what it says,
+    each GEMM's time beside a copy over its time alone (eager launches both)
+    and each copy's rate beside the GEMM and alone."""
+    ok = [r for r in rows if r["section"] == "overlap" and r["status"] == "ok"]
+    alone = {r["role"]: float(r["time_us"]) for r in ok
+             if r["kernel"] == "gemm" and r["impl"].endswith("alone, eager")}
+    copy_alone = {r["impl"][:-len(" alone")]: float(r["gb_per_s"]) for r in ok
+                  if r["kernel"] == "copy" and r["impl"].endswith(" alone")}
+    lines = []
+    for r in ok:
+        if r["kernel"] != "gemm" or " beside " not in r["impl"] or r["role"] not in alone:
+            continue
+        copy = r["impl"].split(" beside ", 1)[1]
+        beside_copy = [c for c in ok if c["kernel"] == "copy"
+                       and c["impl"] == f"{copy} beside {r['role']} gemm"]
+        rate = (f"; {copy} at {float(beside_copy[0]['gb_per_s']):.0f} GB/s beside it, "
+                f"{copy_alone[copy]:.0f} alone" if beside_copy and copy in copy_alone else "")
+        lines.append(f"  {r['role']} GEMM [m={r['m']} n={r['n']} k={r['k']}] beside {copy}: "
+                     f"{float(r['time_us']) / alone[r['role']]:.2f} x its time alone{rate}")
+    if lines:
+        print("overlap (no profile counterpart: two-batch overlap does not cost a "
+              "collective's memory traffic):")
+        print("\n".join(lines))
 
 
 if __name__ == "__main__":
