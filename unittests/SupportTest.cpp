@@ -1,6 +1,7 @@
 //===- SupportTest.cpp - Support library -----------------------------------===//
 
 #include "ssc/Spec/Gpu.h"
+#include "ssc/Support/DType.h"
 #include "ssc/Support/Diagnostics.h"
 #include "ssc/Support/Format.h"
 #include "ssc/Support/JSONLocator.h"
@@ -12,6 +13,21 @@
 using namespace ssc;
 
 namespace {
+
+TEST(DType, FourBitFormats) {
+  // nvfp4 runs on fp4 units with its activations quantized too; mxfp4 and
+  // int4 are weight-only (dequantized, math in bf16).
+  EXPECT_EQ(parseDType("nvfp4"), DType::FP4);
+  EXPECT_EQ(parseDType("fp4"), DType::FP4);
+  EXPECT_EQ(parseDType("MXFP4"), DType::MXFP4);
+  EXPECT_EQ(dtypeName(DType::MXFP4), "mxfp4");
+  EXPECT_FALSE(isWeightOnly(DType::FP4));
+  EXPECT_TRUE(isWeightOnly(DType::MXFP4));
+  EXPECT_TRUE(isWeightOnly(DType::INT4));
+  // One 8-bit scale per 16 elements (nvfp4) or per 32 (mxfp4).
+  EXPECT_DOUBLE_EQ(bytesPerElement(DType::FP4), 0.5625);
+  EXPECT_DOUBLE_EQ(bytesPerElement(DType::MXFP4), 0.53125);
+}
 
 TEST(Format, Shortest) {
   EXPECT_EQ(formatShortest(0.1), "0.1");

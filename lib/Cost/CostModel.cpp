@@ -265,6 +265,7 @@ static std::optional<DType> widerOf(DType T) {
   case DType::FP4: return DType::FP8;
   case DType::FP8: return DType::BF16;
   case DType::INT4: return DType::BF16; // weight-only: dequantized to bf16
+  case DType::MXFP4: return DType::BF16;
   case DType::INT8: return DType::FP8;
   case DType::BF16: return DType::FP16;
   case DType::FP16: return DType::FP32;
@@ -276,8 +277,8 @@ static std::optional<DType> widerOf(DType T) {
 
 double CostModel::tflops(DType T, Phase P, DType *Used) const {
   DType X = T;
-  // Weight-only int4 runs its math in bf16.
-  if (X == DType::INT4)
+  // Weight-only formats run their math in bf16.
+  if (isWeightOnly(X))
     X = DType::BF16;
   while (!Gpu.supports(X)) {
     std::optional<DType> W = widerOf(X);
@@ -699,11 +700,17 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
     OpCost C = costOp(M, I, W, IsSplit);
     if (!O.isComm() && (O.Kind == OpKind::Gemm || O.Kind == OpKind::GroupedGemm) &&
         C.Rate != O.WeightType && Rules[I].Rate == RateSource::Operands &&
-        O.WeightType != DType::INT4)
+        !isWeightOnly(O.WeightType))
       Notes.insert(("GEMMs with " + dtypeName(O.WeightType) + " weights run at " +
                     dtypeName(C.Rate) + " rate: " + Gpu.Name + " has no " +
                     dtypeName(O.WeightType) + " units")
                        .str());
+    if (!O.isComm() && (O.Kind == OpKind::Gemm || O.Kind == OpKind::GroupedGemm) &&
+        O.WeightType == DType::MXFP4 && Rules[I].Rate == RateSource::Operands)
+      Notes.insert("GEMMs with mxfp4 weights run weight-only: the kernel dequantizes the "
+                   "4-bit weights and computes in bf16, as TensorRT-LLM runs openai's "
+                   "gpt-oss checkpoint (W4A16_MXFP4); fp4 (NVFP4) quantizes the "
+                   "activations too and runs on fp4 units");
     if ((O.Kind == OpKind::FlashAttention || O.Kind == OpKind::PagedAttention ||
          O.Kind == OpKind::MlaDecode) &&
         C.Rate != O.ActType && Rules[I].Rate == RateSource::Operands)

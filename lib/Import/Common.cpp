@@ -300,9 +300,9 @@ void hf::readWeightTypes(ImportContext &X) {
   } else if (*Method == "mxfp4") {
     // transformers' MXFP4 checkpoints (gpt-oss) quantize the routed experts
     // only; attention, router and embeddings stay in torch_dtype.
-    M.ExpertWeightType = DType::FP4;
+    M.ExpertWeightType = DType::MXFP4;
     if (!HasMoe)
-      M.WeightType = DType::FP4;
+      M.WeightType = DType::MXFP4;
   } else if (*Method == "awq" || *Method == "gptq") {
     std::optional<int64_t> Bits = Q.intOr("bits", 4, 1, 64);
     if (Bits == 4)

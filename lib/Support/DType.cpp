@@ -16,6 +16,7 @@ llvm::StringRef ssc::dtypeName(DType T) {
   case DType::FP4: return "fp4";
   case DType::INT8: return "int8";
   case DType::INT4: return "int4";
+  case DType::MXFP4: return "mxfp4";
   }
   return "?";
 }
@@ -32,7 +33,7 @@ std::optional<DType> ssc::parseDType(llvm::StringRef S) {
       .Case("e4m3", DType::FP8)
       .Case("fp4", DType::FP4)
       .Case("nvfp4", DType::FP4)
-      .Case("mxfp4", DType::FP4)
+      .Case("mxfp4", DType::MXFP4)
       .Case("int8", DType::INT8)
       .Case("int4", DType::INT4)
       .Default(std::nullopt);
@@ -58,6 +59,8 @@ double ssc::bytesPerElement(DType T) {
   case DType::FP4:
   case DType::INT4:
     return 0.5 + 1.0 / 16; // 4 bits + one 8-bit scale per 16 elements
+  case DType::MXFP4:
+    return 0.5 + 1.0 / 32; // 4 bits + one 8-bit scale per 32 elements
   }
   return 2;
 }

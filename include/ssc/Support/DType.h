@@ -10,12 +10,20 @@
 
 namespace ssc {
 
-/// The numeric formats ssc knows. FP8 is e4m3/e5m2 (one byte); FP4 covers
-/// NVFP4 and MXFP4 (half a byte plus block scales, see bytesPerElement); INT4
-/// is weight-only 4-bit quantization (AWQ/GPTQ style).
-enum class DType : unsigned char { FP32, TF32, BF16, FP16, FP8, FP4, INT8, INT4 };
+/// The numeric formats ssc knows. FP8 is e4m3/e5m2 (one byte); FP4 is NVFP4
+/// (half a byte plus an 8-bit scale per 16 elements), whose GEMMs quantize
+/// their activations too and run on fp4 tensor cores; INT4 is weight-only
+/// 4-bit quantization (AWQ/GPTQ style); MXFP4 (an 8-bit scale per 32
+/// elements) is weight-only too: its GEMMs dequantize the weights and compute
+/// in bf16, as TensorRT-LLM runs openai's gpt-oss checkpoint (W4A16_MXFP4)
+/// and as Hopper frameworks do.
+enum class DType : unsigned char { FP32, TF32, BF16, FP16, FP8, FP4, INT8, INT4, MXFP4 };
 
-constexpr unsigned NumDTypes = 8;
+constexpr unsigned NumDTypes = 9;
+
+/// Weight-only formats: the weights are stored narrow and dequantized in the
+/// kernel, whose math runs in bf16.
+inline bool isWeightOnly(DType T) { return T == DType::INT4 || T == DType::MXFP4; }
 
 /// Lower-case spelling used in the language, the IR and reports.
 llvm::StringRef dtypeName(DType T);
