@@ -326,7 +326,9 @@ OpCost CostModel::costKernel(const ir::Module &M, const Op &Orig, size_t I,
     if (O.Kind == OpKind::Gemm || O.Kind == OpKind::GroupedGemm)
       Want = O.WeightType;
     else if (IsAttention)
-      Want = O.ActType;
+      // Both operands of attention are activations: mxfp4 there is a 4-bit
+      // format on fp4 units, not a weight-only one.
+      Want = O.ActType == DType::MXFP4 ? DType::FP4 : O.ActType;
     break;
   case RateSource::FP16: Want = DType::FP16; break;
   case RateSource::BF16: Want = DType::BF16; break;
@@ -713,7 +715,8 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
                    "activations too and runs on fp4 units");
     if ((O.Kind == OpKind::FlashAttention || O.Kind == OpKind::PagedAttention ||
          O.Kind == OpKind::MlaDecode) &&
-        C.Rate != O.ActType && Rules[I].Rate == RateSource::Operands)
+        C.Rate != (O.ActType == DType::MXFP4 ? DType::FP4 : O.ActType) &&
+        Rules[I].Rate == RateSource::Operands)
       Notes.insert(("attention in " + dtypeName(O.ActType) + " runs at " +
                     dtypeName(C.Rate) + " rate: " + Gpu.Name + " has no " +
                     dtypeName(O.ActType) + " units")
