@@ -6,7 +6,9 @@
 
 #include <cassert>
 #include <cmath>
+#include <deque>
 #include <limits>
+#include <map>
 
 using namespace ssc;
 using namespace ssc::report;
@@ -69,6 +71,146 @@ void tallyBounds(const ir::Module &M, const cost::PhaseCost &C, bool (*Pred)(con
 
 bool always(const ir::Op &) { return true; }
 bool notPerSequence(const ir::Op &O) { return !perSequence(O); }
+
+/// The replica's step time at any mix of decoding sequences and prompt
+/// tokens, costed as the steady state's steps are (the decode module at all
+/// the step's tokens, attention and head at their real shapes), with the
+/// cost model evaluated on a grid of token counts and interpolated.
+class StepCostGrid {
+public:
+  StepCostGrid(const cost::CostModel &CD, const ir::Module &Decode, ir::Workload W,
+               int64_t PlanMicro, int64_t Micro, size_t Stages,
+               const std::vector<uint16_t> &LayerStage, std::vector<double> PreAttn,
+               double Isl, double MaxTokens)
+      : Micro(Micro), Stages(Stages), PreAttn(std::move(PreAttn)), Isl(Isl) {
+    for (double N = 1;; N = std::max(N + 1, std::round(N * 1.5))) {
+      N = std::min(N, MaxTokens);
+      W.Batch = std::max<int64_t>(1, std::llround(N)) * PlanMicro;
+      cost::PhaseCost C = CD.evaluate(Decode, W);
+      Tokens.push_back(N);
+      Stage.push_back(C.StageMs);
+      PerSeq.push_back(stageTimes(Decode, C, perSequence, LayerStage, Stages));
+      if (N >= MaxTokens)
+        break;
+    }
+  }
+
+  /// A step of the replica with \p D sequences decoding and \p P prompt
+  /// tokens, spread over its micro-batches.
+  double stepMs(double D, double P) const {
+    double Md = static_cast<double>(Micro);
+    double DPer = D / Md, PPer = P / Md;
+    std::vector<double> S(Stages);
+    for (size_t I = 0; I < Stages; ++I)
+      S[I] = at(Stage, DPer + PPer, I, false) - at(PerSeq, DPer + PPer, I, true) +
+             at(PerSeq, DPer, I, true) + PPer / Isl * PreAttn[I];
+    return cost::CostModel::pipelinePeriod(S, Micro);
+  }
+
+private:
+  /// Stage \p I of \p X at \p N tokens: linear between grid points, and
+  /// beyond the last; below one token, the one-token value (\p ToZero: down
+  /// to nothing at none).
+  double at(const std::vector<std::vector<double>> &X, double N, size_t I,
+            bool ToZero) const {
+    if (N <= 0)
+      return ToZero ? 0 : X.front()[I];
+    if (N <= Tokens.front())
+      return ToZero ? X.front()[I] * N / Tokens.front() : X.front()[I];
+    size_t K = 1;
+    while (K + 1 < Tokens.size() && Tokens[K] < N)
+      ++K;
+    if (K >= Tokens.size())
+      return X.back()[I];
+    double A = Tokens[K - 1], B = Tokens[K];
+    return X[K - 1][I] + (X[K][I] - X[K - 1][I]) * (N - A) / (B - A);
+  }
+
+  int64_t Micro;
+  size_t Stages;
+  std::vector<double> PreAttn;
+  double Isl;
+  std::vector<double> Tokens;
+  std::vector<std::vector<double>> Stage, PerSeq;
+};
+
+/// One replica serving \p N requests queued at once: at most \p Cap in
+/// flight, \p Budget tokens per step (decodes and prompt tokens; 0: no
+/// budget), prompts admitted as slots free and prefilled whole where they
+/// fit beside the decodes, the first one chunked where none does. Returns
+/// the milliseconds to the last token; with \p SteadyRate, also the output
+/// tokens per millisecond between a quarter and three quarters of the
+/// requests admitted (the run's middle).
+double simulateRun(int64_t N, int64_t Cap, int64_t Budget, int64_t Isl, int64_t Osl,
+                   const StepCostGrid &G, double *SteadyRate = nullptr) {
+  int64_t Queue = N, Decoding = 0, Running = 0, Step = 0;
+  std::deque<int64_t> Prefilling; // prompt tokens left, in admission order
+  std::map<int64_t, int64_t> Finish; // step -> sequences whose last token it is
+  double T = 0, Produced = 0;
+  double MarkT = -1, MarkTokens = 0;
+  auto Endstep = [&](int64_t First) {
+    auto It = Finish.find(Step);
+    if (It != Finish.end()) {
+      Decoding -= It->second;
+      Running -= It->second;
+      Finish.erase(It);
+    }
+    if (First > 0) {
+      if (Osl > 1) {
+        Decoding += First;
+        Finish[Step + Osl - 1] += First;
+      } else {
+        Running -= First;
+      }
+    }
+    ++Step;
+  };
+  while (Queue > 0 || Running > 0) {
+    if (SteadyRate) {
+      if (MarkT < 0 && Queue <= N - N / 4) {
+        MarkT = T;
+        MarkTokens = Produced;
+      } else if (MarkT >= 0 && Queue <= N / 4 && *SteadyRate == 0 && T > MarkT)
+        *SteadyRate = (Produced - MarkTokens) / (T - MarkT);
+    }
+    while (Queue > 0 && Running < Cap) {
+      Prefilling.push_back(Isl);
+      --Queue;
+      ++Running;
+    }
+    int64_t Room = Budget > 0 ? Budget - Decoding : std::numeric_limits<int64_t>::max();
+    int64_t P = 0, First = 0;
+    while (!Prefilling.empty() && Room > 0) {
+      int64_t &Left = Prefilling.front();
+      if (Left <= Room) {
+        Room -= Left;
+        P += Left;
+        Prefilling.pop_front();
+        ++First;
+        continue;
+      }
+      if (P == 0 || Left < Isl) { // chunk the prompt no step could hold whole
+        Left -= Room;
+        P += Room;
+      }
+      break;
+    }
+    double Dt = G.stepMs(static_cast<double>(Decoding), static_cast<double>(P));
+    if (P == 0 && Prefilling.empty() && (Queue == 0 || Running >= Cap) && !Finish.empty()) {
+      // Only decodes until the next sequences finish: identical steps.
+      int64_t K = Finish.begin()->first - Step + 1;
+      T += Dt * static_cast<double>(K);
+      Produced += static_cast<double>(Decoding) * static_cast<double>(K);
+      Step = Finish.begin()->first;
+      Endstep(0);
+      continue;
+    }
+    T += Dt;
+    Produced += static_cast<double>(Decoding + First);
+    Endstep(First);
+  }
+  return T;
+}
 
 void addNotes(std::vector<std::string> &Out, const std::vector<std::string> &In) {
   for (const std::string &S : In)
@@ -209,5 +351,44 @@ OfflineResult ssc::report::evaluateOffline(const ir::Module &Prefill,
   }
   addNotes(R.Notes, Mix.Notes);
   addNotes(R.Notes, Pre.Notes);
+
+  if (Opts.Requests > 0 && Step > 0) {
+    // A finite run, on the busiest replica; its rate is the steady state's
+    // times the simulated run's over the simulated steady rate, so that the
+    // two differ by the fill and the drain alone.
+    int64_t Replicas = std::max<int64_t>(1, R.Replicas);
+    int64_t PerReplica = (Opts.Requests + Replicas - 1) / Replicas;
+    int64_t Cap = std::max<int64_t>(1, static_cast<int64_t>(std::floor(B)));
+    int64_t Budget = P.Serving.MaxTokensPerStep > 0
+                         ? static_cast<int64_t>(P.Serving.MaxTokensPerStep) * Micro
+                         : 0;
+    double MaxTokens = Budget > 0 ? static_cast<double>(Budget) / static_cast<double>(Micro)
+                                  : Bm * (Isl + 1);
+    WD.Context = Opts.Isl + Opts.Osl / 2;
+    StepCostGrid G(CD, Decode, WD, PlanMicro, Micro, Stages, LayerStage, PreAttn, Isl,
+                   std::max(1.0, MaxTokens));
+    // The steady rate from the middle of a long run, which its own fill and
+    // drain do not reach.
+    int64_t Long = std::max<int64_t>(64 * Cap, 4096);
+    double SimRate = 0;
+    double LongMs = simulateRun(Long, Cap, Budget, Opts.Isl, Opts.Osl, G, &SimRate);
+    if (SimRate <= 0)
+      SimRate = static_cast<double>(Long) * Osl / LongMs;
+    double RunMs = PerReplica <= Long
+                       ? simulateRun(PerReplica, Cap, Budget, Opts.Isl, Opts.Osl, G)
+                       : LongMs + static_cast<double>(PerReplica - Long) * Osl / SimRate;
+    // Scale the simulated times to the steady state's rate.
+    double ModelRate = B / Step; // output tokens per ms of a replica
+    double Scale = SimRate / ModelRate;
+    FiniteRun Run;
+    Run.Requests = Opts.Requests;
+    Run.PerReplica = PerReplica;
+    Run.Seconds = RunMs * Scale / 1000.0;
+    Run.OutputTokensPerSec =
+        static_cast<double>(Opts.Requests) * Osl / std::max(Run.Seconds, 1e-12);
+    Run.OutputTokensPerSecPerGpu = Run.OutputTokensPerSec / static_cast<double>(R.Gpus);
+    Run.Factor = R.OutputTokensPerSec > 0 ? Run.OutputTokensPerSec / R.OutputTokensPerSec : 1;
+    R.Run = Run;
+  }
   return R;
 }

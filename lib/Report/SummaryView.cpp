@@ -125,6 +125,23 @@ public:
         OS << " on average (" << formatMillis(F.DecodeStepMs) << " decoding only, "
            << formatMillis(F.MixedStepMs) << " with a prompt)";
       OS << ", " << boundName(F.Dominant) << "-bound" << bandText(F.Uncertainty) << "\n";
+      if (F.Run) {
+        const FiniteRun &Run = *F.Run;
+        OS << "  run        " << counted(thousands(static_cast<double>(Run.Requests)), "request")
+           << " queued at once: " << thousands(Run.OutputTokensPerSec) << " output tokens/s ("
+           << thousands(Run.OutputTokensPerSecPerGpu) << " per GPU), "
+           << (Run.Seconds >= 1000 ? thousands(Run.Seconds) + " s"
+                                   : formatMillis(Run.Seconds * 1000.0))
+           << " from the first prompt to the last token; ";
+        double Pct = 100.0 * (1.0 - Run.Factor);
+        if (Pct >= 0.05)
+          OS << llvm::formatv("{0:f1}", Pct).str()
+             << "% below the steady state (the batch filling and draining)\n";
+        else if (Pct <= -0.05)
+          OS << llvm::formatv("{0:f1}", -Pct).str() << "% above the steady state\n";
+        else
+          OS << "within 0.1% of the steady state\n";
+      }
     }
     if (R.Prefill) {
       OS << "  prefill    TTFT " << formatMillis(R.TtftMs) << ", "
@@ -207,6 +224,14 @@ public:
           {"prefill_step_ms", F.MixedStepMs},
           {"bound", boundName(F.Dominant)},
           {"uncertainty", bandJSON(F.Uncertainty)}};
+      if (F.Run)
+        (*O.getObject("offline"))["run"] = llvm::json::Object{
+            {"requests", F.Run->Requests},
+            {"requests_per_replica", F.Run->PerReplica},
+            {"seconds", F.Run->Seconds},
+            {"output_tokens_per_s", F.Run->OutputTokensPerSec},
+            {"output_tokens_per_s_per_gpu", F.Run->OutputTokensPerSecPerGpu},
+            {"vs_steady", F.Run->Factor}};
     }
     return O;
   }
@@ -218,6 +243,8 @@ public:
     if (R.Offline)
       OS << ",offline_output_tokens_per_s,offline_output_tokens_per_s_per_gpu,"
             "offline_batch,offline_step_ms";
+    if (R.Offline && R.Offline->Run)
+      OS << ",run_requests,run_seconds,run_output_tokens_per_s,run_output_tokens_per_s_per_gpu";
     OS << '\n';
     OS << R.ModelName << ',' << R.TargetName << ',' << R.PlanName << ','
        << R.ProfileName << ',' << R.Load.Batch << ',' << R.Load.Isl << ','
@@ -230,6 +257,10 @@ public:
       OS << ',' << fixed(R.Offline->OutputTokensPerSec, 3) << ','
          << fixed(R.Offline->OutputTokensPerSecPerGpu, 3) << ','
          << fixed(R.Offline->Batch, 0) << ',' << fixed(R.Offline->StepMs, 6);
+    if (R.Offline && R.Offline->Run)
+      OS << ',' << R.Offline->Run->Requests << ',' << fixed(R.Offline->Run->Seconds, 6) << ','
+         << fixed(R.Offline->Run->OutputTokensPerSec, 3) << ','
+         << fixed(R.Offline->Run->OutputTokensPerSecPerGpu, 3);
     OS << '\n';
   }
 };

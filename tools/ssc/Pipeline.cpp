@@ -49,6 +49,12 @@ cl::opt<int64_t> MaxBatchOpt("max-batch",
                                       "replica (default: the profile's scheduler cap)"),
                              cl::init(0), cl::cat(category()));
 
+cl::opt<int64_t> RequestsOpt("requests",
+                             cl::desc("--mode=offline: also a finite run of this many requests "
+                                      "queued at once over all replicas, as benchmarks run "
+                                      "(its fill and drain included)"),
+                             cl::init(0), cl::cat(category()));
+
 cl::opt<int64_t> BatchOpt("batch",
                           cl::desc("Sequences per data-parallel replica "
                                    "(default 1)"),
@@ -500,6 +506,7 @@ void ssc::driver::warnUnusedOptions(DiagnosticEngine &Diags, bool Compiles, bool
       std::addressof(KvDTypeOpt),       std::addressof(AttnDTypeOpt),
       std::addressof(DispatchDTypeOpt), std::addressof(CombineDTypeOpt)};
   const cl::Option *ReportOpts[] = {std::addressof(ModeOpt), std::addressof(MaxBatchOpt),
+                                    std::addressof(RequestsOpt),
                                     std::addressof(ProfileOpt), std::addressof(ProfileSet),
                                     std::addressof(ViewsOpt)};
   if (!Compiles)
@@ -552,6 +559,14 @@ int ssc::driver::emitReport(CompileInputs &In, bool JSON, bool CSV) {
     if (!checkCount(In.Diags, "max-batch", MaxBatchOpt))
       return 1;
   }
+  if (RequestsOpt.getNumOccurrences()) {
+    if (ModeOpt != ServingMode::Offline) {
+      In.Diags.error("--requests sets a finite run of --mode=offline");
+      return 1;
+    }
+    if (!checkCount(In.Diags, "requests", RequestsOpt))
+      return 1;
+  }
   std::optional<report::OfflineResult> Offline;
   if (ModeOpt == ServingMode::Offline) {
     // Both phases at a batch of one, evaluated at the steady state's own
@@ -573,6 +588,7 @@ int ssc::driver::emitReport(CompileInputs &In, bool JSON, bool CSV) {
     OO.Isl = CO.Isl;
     OO.Osl = CO.Osl;
     OO.MaxBatch = static_cast<double>(MaxBatchOpt);
+    OO.Requests = RequestsOpt;
     Offline = report::evaluateOffline(Unit[0], Unit[1], *TheProfile, *In.T->Gpu, OO);
     if (!Offline->Fits) {
       In.Diags.error("not one sequence of " + std::to_string(CO.Isl + CO.Osl) +

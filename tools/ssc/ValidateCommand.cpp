@@ -461,14 +461,28 @@ std::string RowPredictor::predictRow(const Row &R, const Program &P, const Model
     // batch, when given: the run's scheduler cap (sequences in flight per
     // replica, TensorRT-LLM's max_batch_size), as --max-batch.
     OO.MaxBatch = static_cast<double>(Batch);
+    // requests, when given: the benchmark's finite run (--requests), whose
+    // rate includes the batch filling and draining.
+    int64_t Requests = 0;
+    if (!integer(R, "requests", Requests, Diags, true, 0))
+      return "malformed field";
+    OO.Requests = Requests;
     report::OfflineResult F =
         report::evaluateOffline(Mods[0], Mods[1], Prof, *T.Gpu, OO);
     if (!F.Fits)
       return "not one sequence fits in memory beside the weights";
     O.Predicted = Metric == "output_tokens_per_s_total" ? F.OutputTokensPerSec
                                                         : F.OutputTokensPerSecPerGpu;
+    if (F.Run)
+      O.Predicted = Metric == "output_tokens_per_s_total" ? F.Run->OutputTokensPerSec
+                                                          : F.Run->OutputTokensPerSecPerGpu;
     O.Band = F.Uncertainty;
     return "";
+  }
+  if (!R.get("requests").empty()) {
+    Diags.error(R.loc("requests"), "'requests' states the finite run of an offline row; "
+                                   "this row's mode is '" + Mode.str() + "'");
+    return "malformed field";
   }
   if (Mode == "prefill") {
     if (Metric != "prefill_tokens_per_s_per_gpu" && Metric != "ttft_ms")

@@ -19,6 +19,17 @@
 // step that only decodes is the decode step at B. The mean step weighs the
 // two by how often they occur.
 //
+// A finite run (OfflineOptions::Requests) is what a benchmark measures: N
+// requests queued at once, spread over the replicas, from the first prompt
+// to the last token. It fills the batch first (prompts only) and drains it
+// at the end (fewer sequences per step), which the steady state has
+// neither. It is simulated step by step with the same scheduler (the batch,
+// the token budget, prompts admitted as slots free) and the step costed as
+// above at each step's decodes and prompt tokens (the cost model evaluated
+// on a grid of token counts and interpolated); its throughput is reported
+// as the steady state's times the simulated run's over a simulated long
+// run, so that the two differ by the fill and the drain alone.
+//
 // With pipeline stages, the scheduler keeps one micro-batch per stage in
 // flight (or the plan's micro_batches, if more), each of B / m sequences,
 // and its caps (sequences, tokens per step) bound each micro-batch. Every
@@ -34,6 +45,7 @@
 #include "ssc/Cost/CostModel.h"
 #include "ssc/Report/Uncertainty.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +57,20 @@ struct OfflineOptions {
   /// Most sequences per replica the scheduler keeps in flight (0: the
   /// profile's serving.max_batch, or memory alone).
   double MaxBatch = 0;
+  /// Requests of a finite run over all replicas (0: the steady state only).
+  int64_t Requests = 0;
+};
+
+/// A finite run of OfflineOptions::Requests requests.
+struct FiniteRun {
+  int64_t Requests = 0;   // over all replicas
+  int64_t PerReplica = 0; // on the busiest replica
+  double Seconds = 0;     // from the first prompt to the last token
+  /// Its output rate over the steady state's: what the fill and the drain
+  /// cost (at most 1).
+  double Factor = 1;
+  double OutputTokensPerSec = 0; // all replicas
+  double OutputTokensPerSecPerGpu = 0;
 };
 
 struct OfflineResult {
@@ -66,6 +92,7 @@ struct OfflineResult {
   cost::Bound Dominant = cost::Bound::None;
   cost::MemoryUse Memory;
   Band Uncertainty; // of the output rate (Uncertainty.h)
+  std::optional<FiniteRun> Run; // with OfflineOptions::Requests
   std::vector<std::string> Notes;
 };
 
