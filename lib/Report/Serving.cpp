@@ -148,7 +148,7 @@ double simulateRun(int64_t N, int64_t Cap, int64_t Budget, int64_t Isl, int64_t 
   std::map<int64_t, int64_t> Finish; // step -> sequences whose last token it is
   double T = 0, Produced = 0;
   double MarkT = -1, MarkTokens = 0;
-  auto Endstep = [&](int64_t First) {
+  auto EndStep = [&](int64_t First) {
     auto It = Finish.find(Step);
     if (It != Finish.end()) {
       Decoding -= It->second;
@@ -189,7 +189,9 @@ double simulateRun(int64_t N, int64_t Cap, int64_t Budget, int64_t Isl, int64_t 
         ++First;
         continue;
       }
-      if (P == 0 || Left < Isl) { // chunk the prompt no step could hold whole
+      // A prompt that does not fit beside the decodes: chunked when nothing
+      // else prefills in this step or it is already under way, else it waits.
+      if (P == 0 || Left < Isl) {
         Left -= Room;
         P += Room;
       }
@@ -202,12 +204,12 @@ double simulateRun(int64_t N, int64_t Cap, int64_t Budget, int64_t Isl, int64_t 
       T += Dt * static_cast<double>(K);
       Produced += static_cast<double>(Decoding) * static_cast<double>(K);
       Step = Finish.begin()->first;
-      Endstep(0);
+      EndStep(0);
       continue;
     }
     T += Dt;
     Produced += static_cast<double>(Decoding + First);
-    Endstep(First);
+    EndStep(First);
   }
   return T;
 }
