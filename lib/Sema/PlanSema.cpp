@@ -117,19 +117,14 @@ void applyKey(Reader &R, PhasePlan &P, StringRef Key, const PlanValue &V) {
     P.SeqParallel = V.B;
     P.SeqParallelLoc = V.Loc;
   } else if (Key == "overlap") {
-    static const StringRef Modes[] = {"none", "comm", "tbo"};
     if (V.K != PlanValue::Word) {
-      R.error(V.Loc, "'overlap' must be one of " + joinAlternatives(Modes));
+      R.error(V.Loc, "'overlap' must be one of " + joinAlternatives(overlapSpellings()));
       return;
     }
-    if (V.W == "none")
-      P.Overlap = OverlapMode::None;
-    else if (V.W == "comm")
-      P.Overlap = OverlapMode::Comm;
-    else if (V.W == "tbo")
-      P.Overlap = OverlapMode::TwoBatch;
+    if (std::optional<OverlapMode> M = parseOverlap(V.W))
+      P.Overlap = *M;
     else
-      R.unknown(V.Loc, "overlap mode", V.W, Modes);
+      R.unknown(V.Loc, "overlap mode", V.W, overlapSpellings());
   } else if (Key == "stages") {
     if (V.K != PlanValue::IntList) {
       R.error(V.Loc, "'stages' must be a list of layer counts, as in [16, 16]");

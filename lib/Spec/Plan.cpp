@@ -19,6 +19,18 @@ llvm::StringRef ssc::overlapName(OverlapMode M) {
   return "?";
 }
 
+std::optional<OverlapMode> ssc::parseOverlap(llvm::StringRef S) {
+  for (OverlapMode M : {OverlapMode::None, OverlapMode::Comm, OverlapMode::TwoBatch})
+    if (S == overlapName(M))
+      return M;
+  return std::nullopt;
+}
+
+llvm::ArrayRef<llvm::StringRef> ssc::overlapSpellings() {
+  static const llvm::StringRef Names[] = {"none", "comm", "tbo"};
+  return Names;
+}
+
 std::string PhasePlan::str() const {
   std::string S = "tp=" + std::to_string(TP);
   auto Add = [&](const char *Name, int64_t V, int64_t Default) {

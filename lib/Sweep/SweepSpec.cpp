@@ -138,12 +138,10 @@ bool ssc::sweep::parseAxisValues(Axis A, StringRef Text, AxisValues &Out,
       return false;
     for (auto &[W, Offset] : Words) {
       if (A == Axis::Overlap) {
-        std::optional<OverlapMode> M = W == "none"   ? OverlapMode::None
-                                       : W == "comm" ? OverlapMode::Comm
-                                       : W == "tbo"  ? OverlapMode::TwoBatch
-                                                     : std::optional<OverlapMode>();
+        std::optional<OverlapMode> M = parseOverlap(W);
         if (!M) {
-          Err = {Offset, "unknown overlap '" + W + "'; expected 'none', 'comm' or 'tbo'"};
+          Err = {Offset,
+                 "unknown overlap '" + W + "'; expected " + joinAlternatives(overlapSpellings())};
           return false;
         }
         Out.Ints.push_back(static_cast<int64_t>(*M));

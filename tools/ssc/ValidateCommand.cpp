@@ -408,18 +408,14 @@ std::string RowPredictor::predictRow(const Row &R, const Program &P, const Model
   // (the plan key `overlap`): TensorRT-LLM's attention-DP ("DEP") runs have
   // no two-batch overlap.
   if (std::string S = R.get("overlap"); !S.empty()) {
-    if (S == "none")
-      PhP.Overlap = OverlapMode::None;
-    else if (S == "comm")
-      PhP.Overlap = OverlapMode::Comm;
-    else if (S == "tbo")
-      PhP.Overlap = OverlapMode::TwoBatch;
-    else {
-      static const StringRef Modes[] = {"none", "comm", "tbo"};
-      Diags.error(R.loc("overlap"), "'overlap' must be one of " + joinAlternatives(Modes) +
+    std::optional<OverlapMode> M = parseOverlap(S);
+    if (!M) {
+      Diags.error(R.loc("overlap"), "'overlap' must be one of " +
+                                        joinAlternatives(overlapSpellings()) +
                                         " (the plan key), not '" + S + "'");
       return "malformed field";
     }
+    PhP.Overlap = *M;
   }
   Plan.Prefill = Plan.Decode = PhP;
   O.Plan = PhP.str();

@@ -21,10 +21,12 @@
 #ifndef SSC_SPEC_PLAN_H
 #define SSC_SPEC_PLAN_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/SMLoc.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,10 @@ enum class OverlapMode {
   TwoBatch, // DeepSeek-style two-micro-batch overlap (tbo)
 };
 llvm::StringRef overlapName(OverlapMode M);
+/// Parses an overlap mode's spelling (overlapName's inverse).
+std::optional<OverlapMode> parseOverlap(llvm::StringRef S);
+/// The spellings parseOverlap accepts, for diagnostics.
+llvm::ArrayRef<llvm::StringRef> overlapSpellings();
 
 /// Parallelism of one kind of layer that differs from the plan's: `layer
 /// dense { tp = 1; }` replicates the dense layers over each TP group instead
