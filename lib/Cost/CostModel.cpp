@@ -100,6 +100,11 @@ struct OpContext {
   const GpuSpec &Gpu;
 };
 
+/// The units attention in \p T asks for: both of its operands are
+/// activations, so mxfp4 there is a 4-bit format on fp4 units, not a
+/// weight-only one.
+DType attentionUnits(DType T) { return T == DType::MXFP4 ? DType::FP4 : T; }
+
 DType operandType(const Op &O) {
   switch (O.Kind) {
   case OpKind::Gemm:
@@ -326,9 +331,7 @@ OpCost CostModel::costKernel(const ir::Module &M, const Op &Orig, size_t I,
     if (O.Kind == OpKind::Gemm || O.Kind == OpKind::GroupedGemm)
       Want = O.WeightType;
     else if (IsAttention)
-      // Both operands of attention are activations: mxfp4 there is a 4-bit
-      // format on fp4 units, not a weight-only one.
-      Want = O.ActType == DType::MXFP4 ? DType::FP4 : O.ActType;
+      Want = attentionUnits(O.ActType);
     break;
   case RateSource::FP16: Want = DType::FP16; break;
   case RateSource::BF16: Want = DType::BF16; break;
@@ -664,11 +667,14 @@ std::pair<double, double> sumAndMax(llvm::ArrayRef<double> StageMs) {
   }
   return {Sum, Max};
 }
+
+/// pipelinePeriod from the stages' sum and largest time.
+double period(double Sum, double Max, double Micro) { return std::max(Micro * Max, Sum); }
 } // namespace
 
 double CostModel::pipelinePeriod(llvm::ArrayRef<double> StageMs, int64_t Micro) {
   auto [Sum, Max] = sumAndMax(StageMs);
-  return std::max(static_cast<double>(Micro) * Max, Sum);
+  return period(Sum, Max, static_cast<double>(Micro));
 }
 
 void CostModel::finishStep(llvm::ArrayRef<double> StageMs, int64_t Micro, bool Steady,
@@ -678,7 +684,7 @@ void CostModel::finishStep(llvm::ArrayRef<double> StageMs, int64_t Micro, bool S
   // without draining the pipe, so a step takes the pipeline's period.
   auto [Sum, Max] = sumAndMax(StageMs);
   double M = static_cast<double>(Micro);
-  StepMs = Steady ? std::max(M * Max, Sum) /* pipelinePeriod */ : Sum + (M - 1) * Max;
+  StepMs = Steady ? period(Sum, Max, M) : Sum + (M - 1) * Max;
   if (Micro > 1)
     StepIfHiddenMs = StepIfHiddenMs / Sum * StepMs;
   BubbleMs = StageMs.size() > 1 ? StepMs - M * Sum / static_cast<double>(StageMs.size()) : 0;
@@ -700,23 +706,24 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
     if (O.dialect() == ir::Dialect::Model || O.dialect() == ir::Dialect::NN)
       continue; // the driver runs lower-kernels before costing
     OpCost C = costOp(M, I, W, IsSplit);
-    if (!O.isComm() && (O.Kind == OpKind::Gemm || O.Kind == OpKind::GroupedGemm) &&
-        C.Rate != O.WeightType && Rules[I].Rate == RateSource::Operands &&
-        !isWeightOnly(O.WeightType))
-      Notes.insert(("GEMMs with " + dtypeName(O.WeightType) + " weights run at " +
-                    dtypeName(C.Rate) + " rate: " + Gpu.Name + " has no " +
-                    dtypeName(O.WeightType) + " units")
-                       .str());
-    if (!O.isComm() && (O.Kind == OpKind::Gemm || O.Kind == OpKind::GroupedGemm) &&
-        O.WeightType == DType::MXFP4 && Rules[I].Rate == RateSource::Operands)
-      Notes.insert("GEMMs with mxfp4 weights run weight-only: the kernel dequantizes the "
-                   "4-bit weights and computes in bf16, as TensorRT-LLM runs openai's "
-                   "gpt-oss checkpoint (W4A16_MXFP4); fp4 (NVFP4) quantizes the "
-                   "activations too and runs on fp4 units");
-    if ((O.Kind == OpKind::FlashAttention || O.Kind == OpKind::PagedAttention ||
+    bool OperandRate = Rules[I].Rate == RateSource::Operands;
+    if (OperandRate && !O.isComm() &&
+        (O.Kind == OpKind::Gemm || O.Kind == OpKind::GroupedGemm)) {
+      if (O.WeightType == DType::MXFP4)
+        Notes.insert("GEMMs with mxfp4 weights run weight-only: the kernel dequantizes the "
+                     "4-bit weights and computes in bf16, as TensorRT-LLM runs openai's "
+                     "gpt-oss checkpoint (W4A16_MXFP4); fp4 (NVFP4) quantizes the "
+                     "activations too and runs on fp4 units");
+      else if (C.Rate != O.WeightType && !isWeightOnly(O.WeightType))
+        Notes.insert(("GEMMs with " + dtypeName(O.WeightType) + " weights run at " +
+                      dtypeName(C.Rate) + " rate: " + Gpu.Name + " has no " +
+                      dtypeName(O.WeightType) + " units")
+                         .str());
+    }
+    if (OperandRate &&
+        (O.Kind == OpKind::FlashAttention || O.Kind == OpKind::PagedAttention ||
          O.Kind == OpKind::MlaDecode) &&
-        C.Rate != (O.ActType == DType::MXFP4 ? DType::FP4 : O.ActType) &&
-        Rules[I].Rate == RateSource::Operands)
+        C.Rate != attentionUnits(O.ActType))
       Notes.insert(("attention in " + dtypeName(O.ActType) + " runs at " +
                     dtypeName(C.Rate) + " rate: " + Gpu.Name + " has no " +
                     dtypeName(O.ActType) + " units")
