@@ -3,7 +3,9 @@
 #include "ssc/Report/Serving.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <deque>
@@ -100,7 +102,7 @@ public:
   double stepMs(double D, double P) const {
     double Md = static_cast<double>(Micro);
     double DPer = D / Md, PPer = P / Md;
-    std::vector<double> S(Stages);
+    llvm::SmallVector<double, 8> S(Stages); // no allocation per simulated step
     for (size_t I = 0; I < Stages; ++I)
       S[I] = at(Stage, DPer + PPer, I, false) - at(PerSeq, DPer + PPer, I, true) +
              at(PerSeq, DPer, I, true) + PPer / Isl * PreAttn[I];
@@ -117,11 +119,12 @@ private:
       return ToZero ? 0 : X.front()[I];
     if (N <= Tokens.front())
       return ToZero ? X.front()[I] * N / Tokens.front() : X.front()[I];
-    size_t K = 1;
-    while (K + 1 < Tokens.size() && Tokens[K] < N)
-      ++K;
-    if (K >= Tokens.size())
+    if (Tokens.size() == 1)
       return X.back()[I];
+    // The segment [K - 1, K] holding N, the last one beyond the grid.
+    size_t K = std::min<size_t>(
+        std::lower_bound(Tokens.begin() + 1, Tokens.end(), N) - Tokens.begin(),
+        Tokens.size() - 1);
     double A = Tokens[K - 1], B = Tokens[K];
     return X[K - 1][I] + (X[K][I] - X[K - 1][I]) * (N - A) / (B - A);
   }
@@ -364,9 +367,10 @@ OfflineResult ssc::report::evaluateOffline(const ir::Module &Prefill,
     int64_t Budget = P.Serving.MaxTokensPerStep > 0
                          ? static_cast<int64_t>(P.Serving.MaxTokensPerStep) * Micro
                          : 0;
-    double MaxTokens = Budget > 0 ? static_cast<double>(Budget) / static_cast<double>(Micro)
-                                  : Bm * (Isl + 1);
-    WD.Context = Opts.Isl + Opts.Osl / 2;
+    // The most tokens a micro-batch's step holds: the budget, or without
+    // one the whole batch's prompts at once.
+    double MaxTokens = P.Serving.MaxTokensPerStep > 0 ? P.Serving.MaxTokensPerStep
+                                                      : Bm * (Isl + 1);
     StepCostGrid G(CD, Decode, WD, PlanMicro, Micro, Stages, LayerStage, PreAttn, Isl,
                    std::max(1.0, MaxTokens));
     // The steady rate from the middle of a long run, which its own fill and
