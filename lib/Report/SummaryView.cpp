@@ -209,7 +209,7 @@ public:
     }
     if (R.Offline) {
       const OfflineResult &F = *R.Offline;
-      O["offline"] = llvm::json::Object{
+      llvm::json::Object Off{
           {"output_tokens_per_s", F.OutputTokensPerSec},
           {"output_tokens_per_s_per_gpu", F.OutputTokensPerSecPerGpu},
           {"output_tokens_per_s_per_user", F.OutputTokensPerSecPerUser},
@@ -225,13 +225,14 @@ public:
           {"bound", boundName(F.Dominant)},
           {"uncertainty", bandJSON(F.Uncertainty)}};
       if (F.Run)
-        (*O.getObject("offline"))["run"] = llvm::json::Object{
+        Off["run"] = llvm::json::Object{
             {"requests", F.Run->Requests},
             {"requests_per_replica", F.Run->PerReplica},
             {"seconds", F.Run->Seconds},
             {"output_tokens_per_s", F.Run->OutputTokensPerSec},
             {"output_tokens_per_s_per_gpu", F.Run->OutputTokensPerSecPerGpu},
             {"vs_steady", F.Run->Factor}};
+      O["offline"] = std::move(Off);
     }
     return O;
   }

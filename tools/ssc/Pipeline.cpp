@@ -550,23 +550,23 @@ int ssc::driver::emitReport(CompileInputs &In, bool JSON, bool CSV) {
   if (!prepareProfile(In.Diags, Unused))
     return 1;
   CompileOptions CO = compileOptionsFromFlags();
-  if (MaxBatchOpt.getNumOccurrences()) {
+  // Counts of --mode=offline alone: given, they must be in range and the
+  // mode offline (\p WhatItDoes says why not otherwise).
+  auto OfflineCount = [&](const cl::opt<int64_t> &Opt, const char *Name,
+                          const char *WhatItDoes) {
+    if (!Opt.getNumOccurrences())
+      return true;
     if (ModeOpt != ServingMode::Offline) {
-      In.Diags.error("--max-batch caps the batch --mode=offline chooses; with the "
-                     "phases mode, --batch sets it");
-      return 1;
+      In.Diags.error(WhatItDoes);
+      return false;
     }
-    if (!checkCount(In.Diags, "max-batch", MaxBatchOpt))
-      return 1;
-  }
-  if (RequestsOpt.getNumOccurrences()) {
-    if (ModeOpt != ServingMode::Offline) {
-      In.Diags.error("--requests sets a finite run of --mode=offline");
-      return 1;
-    }
-    if (!checkCount(In.Diags, "requests", RequestsOpt))
-      return 1;
-  }
+    return checkCount(In.Diags, Name, Opt);
+  };
+  if (!OfflineCount(MaxBatchOpt, "max-batch",
+                    "--max-batch caps the batch --mode=offline chooses; with the "
+                    "phases mode, --batch sets it") ||
+      !OfflineCount(RequestsOpt, "requests", "--requests sets a finite run of --mode=offline"))
+    return 1;
   std::optional<report::OfflineResult> Offline;
   if (ModeOpt == ServingMode::Offline) {
     // Both phases at a batch of one, evaluated at the steady state's own
