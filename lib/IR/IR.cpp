@@ -258,6 +258,13 @@ OpMetrics ssc::ir::metricsOf(const Op &O, const Workload &W) {
   double T = O.Tokens.eval(W);
   double Act = bytesPerElement(O.ActType);
   double Wt = bytesPerElement(O.WeightType);
+  // A GEMM whose weights are fp8, int8 or nvfp4 multiplies activations of
+  // that format (quantized by the kernel before it or fused into it); a
+  // weight-only format (int4, mxfp4) multiplies bf16 activations. The output
+  // keeps the activation dtype.
+  bool QuantizedInput = O.WeightType == DType::FP8 || O.WeightType == DType::INT8 ||
+                        O.WeightType == DType::FP4;
+  double GemmIn = QuantizedInput ? std::min(Wt, Act) : Act;
   double In = static_cast<double>(O.In), Out = static_cast<double>(O.Out);
   auto Finish = [&]() {
     R.BytesMoved = R.WeightRead + R.KvRead + R.ActBytes;
@@ -292,7 +299,7 @@ OpMetrics ssc::ir::metricsOf(const Op &O, const Workload &W) {
     R.Flops = 2 * T * In * Out * Batch;
     R.WeightRead = (In * Out + (O.Bias ? Out : 0)) * Batch * Wt;
     R.WeightBytes = O.TiedWeights ? 0 : R.WeightRead;
-    R.ActBytes = T * (In + Out) * Batch * Act;
+    R.ActBytes = T * (In * GemmIn + Out * Act) * Batch;
     return Finish();
   }
   case OpKind::ExpertLinear:
@@ -301,7 +308,7 @@ OpMetrics ssc::ir::metricsOf(const Op &O, const Workload &W) {
     R.Flops = 2 * G * T * In * Out;
     R.WeightBytes = G * (In * Out + (O.Bias ? Out : 0)) * Wt;
     R.WeightRead = R.WeightBytes;
-    R.ActBytes = G * T * (In + Out) * Act;
+    R.ActBytes = G * T * (In * GemmIn + Out * Act);
     return Finish();
   }
   case OpKind::Rope:
