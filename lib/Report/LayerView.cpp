@@ -4,6 +4,8 @@
 
 #include "ssc/IR/Printer.h"
 #include "ssc/Support/Format.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <cmath>
 #include <fmt/format.h>
@@ -157,20 +159,26 @@ struct KernelRow {
 
 std::vector<KernelRow> kernelRows(const PhaseRef &P, bool CommOnly) {
   std::vector<KernelRow> Rows;
-  std::vector<LayerRun> Runs = runs(*P.C);
+  // The ops of each layer, in module order, indexed once: scanning the whole
+  // module per run would cost runs x ops (minutes for a 60000-layer stack).
+  llvm::DenseMap<int32_t, llvm::SmallVector<size_t, 32>> OpsOf;
+  for (size_t I = 0; I < P.M->Ops.size(); ++I) {
+    const ir::Op &O = P.M->Ops[I];
+    if (O.dialect() == ir::Dialect::Model || O.dialect() == ir::Dialect::NN)
+      continue;
+    if (CommOnly && !O.isComm() && P.C->Ops[I].CommMs == 0)
+      continue;
+    OpsOf[O.Layer].push_back(I);
+  }
   auto Add = [&](int32_t Layer, const std::string &Range, int64_t Count) {
-    for (size_t I = 0; I < P.M->Ops.size(); ++I) {
-      const ir::Op &O = P.M->Ops[I];
-      if (O.Layer != Layer || O.dialect() == ir::Dialect::Model ||
-          O.dialect() == ir::Dialect::NN)
-        continue;
-      if (CommOnly && !O.isComm() && P.C->Ops[I].CommMs == 0)
-        continue;
-      Rows.push_back({&O, &P.C->Ops[I], Range, Count});
-    }
+    auto It = OpsOf.find(Layer);
+    if (It == OpsOf.end())
+      return;
+    for (size_t I : It->second)
+      Rows.push_back({&P.M->Ops[I], &P.C->Ops[I], Range, Count});
   };
   Add(-1, "-", 1);
-  for (const LayerRun &LR : Runs)
+  for (const LayerRun &LR : runs(*P.C))
     Add(LR.First->Layer, range(LR), LR.Count);
   return Rows;
 }
