@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Replaces numbers in zoo model files with edge values and runs each mutant
+through the whole driver (Sema, lowering, cost, serving), checking that ssc
+
+  - exits 0 or 1, never by a signal or with another status;
+  - on exit 1 prints an `error:` on stderr;
+  - on exit 0 prints a JSON report whose numbers are all finite.
+
+usage: mutate_numbers.py TMPDIR MODEL.arch... [--cases N] [--seed S]
+
+The mutants are drawn with a fixed seed, so a failure reproduces; the line
+printed for it holds the mutated line and the command."""
+import argparse
+import json
+import math
+import os
+import random
+import re
+import subprocess
+import sys
+
+# Values that have broken models of this kind: zero and one, odd and prime
+# sizes that divide nothing, a size past every GPU's memory, fractions where
+# integers are expected, and numbers near the language's limits.
+VALUES = ["0", "1", "2", "3", "7", "13", "0.5", "1e-9", "4099", "16777216",
+          "16777217", "1000000007", "9007199254740993", "1e300"]
+# Serving options the mutant runs under, one set per case.
+SERVING = [
+    ["--phase", "prefill"],
+    ["--phase", "decode", "--batch", "64"],
+    ["--mode", "offline", "--isl", "1000", "--osl", "1000"],
+    ["--mode", "offline", "--isl", "8192", "--osl", "128"],
+]
+TARGETS = ["h100x8", "h200x1", "b200x8", "a100x4"]
+NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:e[-+]?\d+)?(?![\w.])")
+
+
+def number_spans(text):
+    """Offsets of the numbers outside comments and strings."""
+    spans = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        code = line.split("//", 1)[0]
+        # Blank out string literals (source URLs hold digits).
+        code = re.sub(r'"[^"]*"', lambda m: " " * len(m.group(0)), code)
+        spans += [(offset + m.start(), offset + m.end()) for m in NUMBER.finditer(code)]
+        offset += len(line)
+    return spans
+
+
+def finite(value):
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(finite(v) for v in value.values())
+    if isinstance(value, list):
+        return all(finite(v) for v in value)
+    return True
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("tmp")
+    ap.add_argument("models", nargs="+")
+    ap.add_argument("--cases", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--ssc", default="ssc")
+    args = ap.parse_args()
+    os.makedirs(args.tmp, exist_ok=True)
+    rng = random.Random(args.seed)
+    sources = [(m, open(m, encoding="utf-8").read()) for m in args.models]
+    failures = []
+    outcomes = {"report": 0, "error": 0}
+    for case in range(args.cases):
+        model, text = sources[case % len(sources)]
+        spans = number_spans(text)
+        start, end = rng.choice(spans)
+        value = rng.choice(VALUES)
+        mutant = text[:start] + value + text[end:]
+        path = os.path.join(args.tmp, f"m{case}.arch")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(mutant)
+        cmd = [args.ssc, path, "--target", rng.choice(TARGETS), "--emit=report",
+               "--format=json"] + rng.choice(SERVING)
+        line_no = text.count("\n", 0, start) + 1
+        where = (f"case {case}: {os.path.basename(model)}:{line_no} "
+                 f"'{text[start:end]}' -> '{value}': {mutant.splitlines()[line_no - 1].strip()}\n"
+                 f"  {' '.join(cmd)}")
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        except subprocess.TimeoutExpired:
+            failures.append(f"{where}\n  no answer in 120 s")
+            continue
+        if p.returncode == 1:
+            if "error:" not in p.stderr:
+                failures.append(f"{where}\n  exit 1 without an error:\n{p.stderr}")
+            else:
+                outcomes["error"] += 1
+            os.remove(path)
+            continue
+        if p.returncode != 0:
+            failures.append(f"{where}\n  exit status {p.returncode}\n{p.stderr[-2000:]}")
+            continue
+        try:
+            report = json.loads(p.stdout)
+        except ValueError as e:
+            failures.append(f"{where}\n  the report is not JSON: {e}")
+            continue
+        if not finite(report) or re.search(r"\b(nan|inf)\b", p.stdout, re.I):
+            failures.append(f"{where}\n  the report holds a number that is not finite")
+            continue
+        outcomes["report"] += 1
+        os.remove(path)
+    for f in failures:
+        print(f, file=sys.stderr)
+    print(f"{args.cases} mutants: {outcomes['report']} reports, {outcomes['error']} errors, "
+          f"{len(failures)} failures")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
