@@ -598,6 +598,13 @@ std::vector<StringRef> Profile::paramNames() const {
   return Names;
 }
 
+std::string Profile::paramRangeError(double V) {
+  if (V >= MinParam && V <= MaxParam && std::isfinite(V))
+    return "";
+  return "must be between " + formatShortest(MinParam) + " and " + formatShortest(MaxParam) +
+         ", not " + formatShortest(V);
+}
+
 std::string Profile::undeclaredParamHint(StringRef Name) const {
   std::vector<StringRef> Names = paramNames();
   if (Names.empty())
@@ -685,10 +692,11 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
   }
   if (const llvm::json::Object *Par = O->getObject("params"))
     for (const auto &KV : *Par) {
-      if (auto D = KV.second.getAsNumber())
-        P.Params[KV.first] = *D;
-      else
-        R.error("params." + KV.first.str(), "profile parameters are numbers");
+      // A bad value is reported here and fails the load; the name stays
+      // declared so that the rules naming it do not report it again.
+      P.Params[KV.first] =
+          R.number(*Par, KV.first, "params", Profile::MinParam, Profile::MaxParam)
+              .value_or(1);
     }
   R.Declared = &P;
   if (const llvm::json::Array *K = O->getArray("kernels"))

@@ -537,6 +537,11 @@ bool ssc::driver::prepareProfile(DiagnosticEngine &Diags, SemaOptions &Opts) {
                     Key + "'" + TheProfile->undeclaredParamHint(Key));
         return false;
       }
+      std::string Range = cost::Profile::paramRangeError(D);
+      if (!Range.empty()) {
+        Diags.error("--profile-set: '" + Key + "' " + Range);
+        return false;
+      }
       TheProfile->Params[Key] = D;
     }
   }

@@ -258,12 +258,22 @@ bool checkSpec(const SweepSpec &Spec, const Program &P, const ModelSpec &M,
         Ok = false;
       }
     }
-    for (const ParamAxis &PA : G.Params)
+    for (const ParamAxis &PA : G.Params) {
       if (!Prof.Params.count(PA.Name)) {
         Diags.error(PA.Loc, "profile '" + Prof.Name + "' has no parameter '" + PA.Name + "'" +
                                 Prof.undeclaredParamHint(PA.Name));
         Ok = false;
+        continue;
       }
+      for (double V : PA.Values) {
+        std::string Range = cost::Profile::paramRangeError(V);
+        if (!Range.empty()) {
+          Diags.error(PA.Loc, "profile parameter '" + PA.Name + "' " + Range);
+          Ok = false;
+          break;
+        }
+      }
+    }
   }
   return Ok;
 }

@@ -281,6 +281,15 @@ struct Profile {
   /// are none. --profile-set, a rule's *_param key and a sweep's params say
   /// the same.
   std::string undeclaredParamHint(llvm::StringRef Name) const;
+
+  /// The range of a parameter's value. Rules use parameters as divisors,
+  /// multipliers and participant counts (a TP degree, say), so zero, a
+  /// negative value or one past any GPU count would turn into nonsense
+  /// numbers rather than an error.
+  static constexpr double MinParam = 1e-6, MaxParam = 1048576;
+  /// "must be between ..., not V" when \p V is out of that range, else
+  /// empty: `params`, --profile-set and a sweep's params say the same.
+  static std::string paramRangeError(double V);
 };
 
 /// Loads `profiles/<Name>.json` from the data directory, or a path ending in
