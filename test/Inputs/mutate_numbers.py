@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
-"""Replaces numbers in zoo model files with edge values and runs each mutant
-through the whole driver (Sema, lowering, cost, serving), checking that ssc
+"""Replaces numbers in zoo model files (or in a profile or a plan) with edge
+values and runs each mutant through the whole driver (Sema, lowering, cost,
+serving), checking that ssc
 
   - exits 0 or 1, never by a signal or with another status;
   - on exit 1 prints an `error:` on stderr;
   - on exit 0 prints a JSON report whose numbers are all finite.
 
-usage: mutate_numbers.py TMPDIR MODEL.arch... [--cases N] [--seed S]
+usage: mutate_numbers.py TMPDIR FILE... [--cases N] [--seed S]
+           [--as model|profile|plan|catalog --with MODEL.arch] [--targets T,...]
+
+With --as profile, plan or catalog, the files are profiles, plans or GPU
+catalogs, and each mutant runs with MODEL.arch as --profile, --plan or
+--catalog.
 
 The mutants are drawn with a fixed seed, so a failure reproduces; the line
 printed for it holds the mutated line and the command."""
@@ -61,14 +67,20 @@ def finite(value):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("tmp")
-    ap.add_argument("models", nargs="+")
+    ap.add_argument("files", nargs="+")
+    ap.add_argument("--as", dest="kind", choices=["model", "profile", "plan", "catalog"], default="model")
+    ap.add_argument("--with", dest="model", help="the model a profile, plan or catalog runs with")
+    ap.add_argument("--targets", default=",".join(TARGETS))
     ap.add_argument("--cases", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--ssc", default="ssc")
     args = ap.parse_args()
+    if args.kind != "model" and not args.model:
+        ap.error(f"--as {args.kind} needs --with MODEL.arch")
+    targets = args.targets.split(",")
     os.makedirs(args.tmp, exist_ok=True)
     rng = random.Random(args.seed)
-    sources = [(m, open(m, encoding="utf-8").read()) for m in args.models]
+    sources = [(m, open(m, encoding="utf-8").read()) for m in args.files]
     failures = []
     outcomes = {"report": 0, "error": 0}
     for case in range(args.cases):
@@ -77,11 +89,13 @@ def main():
         start, end = rng.choice(spans)
         value = rng.choice(VALUES)
         mutant = text[:start] + value + text[end:]
-        path = os.path.join(args.tmp, f"m{case}.arch")
+        ext = "arch" if args.kind in ("model", "catalog") else "json"
+        path = os.path.join(args.tmp, f"m{case}.{ext}")
         with open(path, "w", encoding="utf-8") as f:
             f.write(mutant)
-        cmd = [args.ssc, path, "--target", rng.choice(TARGETS), "--emit=report",
-               "--format=json"] + rng.choice(SERVING)
+        inputs = [path] if args.kind == "model" else [args.model, f"--{args.kind}={path}"]
+        cmd = [args.ssc] + inputs + ["--target", rng.choice(targets), "--emit=report",
+                                     "--format=json"] + rng.choice(SERVING)
         line_no = text.count("\n", 0, start) + 1
         where = (f"case {case}: {os.path.basename(model)}:{line_no} "
                  f"'{text[start:end]}' -> '{value}': {mutant.splitlines()[line_no - 1].strip()}\n"
