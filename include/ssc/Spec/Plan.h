@@ -100,7 +100,11 @@ struct PhasePlan {
     if (ETP > 0)
       return ETP;
     int64_t Group = TP * SP;
-    return EP >= Group ? 1 : (Group % EP == 0 ? Group / EP : 1);
+    // EP < 1 is an invalid plan (checkPlan says so); a sweep still shows
+    // its columns, so answer rather than divide by zero.
+    if (EP < 1 || EP >= Group)
+      return 1;
+    return Group % EP == 0 ? Group / EP : 1;
   }
   /// Replicas of the expert set inside the MoE group.
   int64_t expertDP() const { return moeGroup() / (EP * effectiveETP()); }
