@@ -8,11 +8,13 @@ serving), checking that ssc
   - on exit 0 prints a JSON report whose numbers are all finite.
 
 usage: mutate_numbers.py TMPDIR FILE... [--cases N] [--seed S]
-           [--as model|profile|plan|catalog --with MODEL.arch] [--targets T,...]
+           [--as model|profile|plan|catalog|sweep --with MODEL.arch] [--targets T,...]
 
 With --as profile, plan or catalog, the files are profiles, plans or GPU
 catalogs, and each mutant runs with MODEL.arch as --profile, --plan or
---catalog.
+--catalog; with --as sweep, they are sweep files, run by `ssc sweep MODEL.arch
+--sweep FILE --format=json` (with or without --keep-invalid), whose rows
+must be JSON with finite numbers.
 
 The mutants are drawn with a fixed seed, so a failure reproduces; the line
 printed for it holds the mutated line and the command."""
@@ -68,7 +70,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("tmp")
     ap.add_argument("files", nargs="+")
-    ap.add_argument("--as", dest="kind", choices=["model", "profile", "plan", "catalog"], default="model")
+    ap.add_argument("--as", dest="kind", choices=["model", "profile", "plan", "catalog", "sweep"], default="model")
     ap.add_argument("--with", dest="model", help="the model a profile, plan or catalog runs with")
     ap.add_argument("--targets", default=",".join(TARGETS))
     ap.add_argument("--cases", type=int, default=200)
@@ -93,9 +95,14 @@ def main():
         path = os.path.join(args.tmp, f"m{case}.{ext}")
         with open(path, "w", encoding="utf-8") as f:
             f.write(mutant)
-        inputs = [path] if args.kind == "model" else [args.model, f"--{args.kind}={path}"]
-        cmd = [args.ssc] + inputs + ["--target", rng.choice(targets), "--emit=report",
-                                     "--format=json"] + rng.choice(SERVING)
+        if args.kind == "sweep":
+            cmd = [args.ssc, "sweep", args.model, f"--sweep={path}", "--format=json"]
+            if rng.random() < 0.5:
+                cmd.append("--keep-invalid")
+        else:
+            inputs = [path] if args.kind == "model" else [args.model, f"--{args.kind}={path}"]
+            cmd = [args.ssc] + inputs + ["--target", rng.choice(targets), "--emit=report",
+                                         "--format=json"] + rng.choice(SERVING)
         line_no = text.count("\n", 0, start) + 1
         where = (f"case {case}: {os.path.basename(model)}:{line_no} "
                  f"'{text[start:end]}' -> '{value}': {mutant.splitlines()[line_no - 1].strip()}\n"
@@ -116,7 +123,9 @@ def main():
             failures.append(f"{where}\n  exit status {p.returncode}\n{p.stderr[-2000:]}")
             continue
         try:
-            report = json.loads(p.stdout)
+            # A sweep prints one JSON object per line.
+            report = ([json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+                      if args.kind == "sweep" else json.loads(p.stdout))
         except ValueError as e:
             failures.append(f"{where}\n  the report is not JSON: {e}")
             continue
