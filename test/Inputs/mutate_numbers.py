@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Replaces numbers in zoo model files (or in a profile or a plan) with edge
-values and runs each mutant through the whole driver (Sema, lowering, cost,
-serving), checking that ssc
+"""Replaces numbers in zoo model files (or in profiles, plans, the GPU catalog
+or sweep files) with edge values and runs each mutant through the whole
+driver (Sema, lowering, cost, serving, sweeps), checking that ssc
 
-  - exits 0 or 1, never by a signal or with another status;
+  - exits 0 or 1, never by a signal or with another status, and prints no
+    sanitizer report;
   - on exit 1 prints an `error:` on stderr;
   - on exit 0 prints a JSON report whose numbers are all finite.
 
@@ -43,12 +44,13 @@ TARGETS = ["h100x8", "h200x1", "b200x8", "a100x4"]
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:e[-+]?\d+)?(?![\w.])")
 
 
-def number_spans(text):
-    """Offsets of the numbers outside comments and strings."""
+def number_spans(text, comments=True):
+    """Offsets of the numbers outside strings and, with `comments`, outside
+    the language's // comments (JSON has none; its strings hold URLs)."""
     spans = []
     offset = 0
     for line in text.splitlines(keepends=True):
-        code = line.split("//", 1)[0]
+        code = line.split("//", 1)[0] if comments else line
         # Blank out string literals (source URLs hold digits).
         code = re.sub(r'"[^"]*"', lambda m: " " * len(m.group(0)), code)
         spans += [(offset + m.start(), offset + m.end()) for m in NUMBER.finditer(code)]
@@ -87,7 +89,7 @@ def main():
     outcomes = {"report": 0, "error": 0}
     for case in range(args.cases):
         model, text = sources[case % len(sources)]
-        spans = number_spans(text)
+        spans = number_spans(text, comments=args.kind in ("model", "catalog"))
         start, end = rng.choice(spans)
         value = rng.choice(VALUES)
         mutant = text[:start] + value + text[end:]
@@ -111,6 +113,11 @@ def main():
             p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
         except subprocess.TimeoutExpired:
             failures.append(f"{where}\n  no answer in 120 s")
+            continue
+        # A sanitizer build reports with status 1 (ASan's default exitcode):
+        # its report is a failure, not one of ssc's errors.
+        if re.search(r"Sanitizer|runtime error:", p.stderr):
+            failures.append(f"{where}\n  sanitizer report:\n{p.stderr[-4000:]}")
             continue
         if p.returncode == 1:
             if "error:" not in p.stderr:
