@@ -136,4 +136,22 @@ TEST(LayerCompression, LongStacks) {
   EXPECT_EQ(Out, L);
 }
 
+TEST(LayerCompression, PeriodsOfLongStacksAreBounded) {
+  // The language's limit of 100000 layers: periods up to 256 are found (the
+  // search is linear in the stack); a longer one is written out in runs,
+  // still exactly.
+  std::vector<unsigned> L = seq(repeat("aaaaab", 16000));
+  EXPECT_EQ(compressLayers(L).str(kinds(2)), "96000 of [5 x a, b]");
+  std::string Long = repeat("a", 299) + "b";
+  L = seq(repeat(Long, 5));
+  StackPattern P = compressLayers(L);
+  EXPECT_EQ(P.str(kinds(2)), "299 x a, b, 299 x a, b, 299 x a, b, 299 x a, b, 299 x a, b");
+  L = seq(repeat(Long, 4)); // 1200 layers: still past the exhaustive limit
+  std::vector<unsigned> Out;
+  ASSERT_TRUE(compressLayers(L).expand(Out, 100000));
+  EXPECT_EQ(Out, L);
+  L = seq(repeat("a", 299) + "b" + repeat("a", 299) + "b"); // 600: exhaustive
+  EXPECT_EQ(compressLayers(L).str(kinds(2)), "600 of [299 x a, b]");
+}
+
 } // namespace

@@ -21,8 +21,8 @@ namespace ssc {
 /// part-way through their period) in sequence. Among patterns of equal length
 /// the one with fewer pieces wins, then the one whose cycles end on whole
 /// periods. Stacks of up to 1024 layers get the optimum; longer ones end
-/// runs and cycles only where they stop matching. Source locations are left
-/// invalid.
+/// runs and cycles only where they stop matching, and their cycles have
+/// periods of at most 256 layers. Source locations are left invalid.
 StackPattern compressLayers(llvm::ArrayRef<unsigned> Layers);
 
 } // namespace ssc
