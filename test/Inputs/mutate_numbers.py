@@ -9,14 +9,16 @@ driver (Sema, lowering, cost, serving, sweeps), checking that ssc
   - on exit 0 prints a JSON report whose numbers are all finite.
 
 usage: mutate_numbers.py TMPDIR FILE... [--cases N] [--seed S]
-           [--as model|profile|plan|catalog|sweep|validate --with MODEL.arch] [--targets T,...]
+           [--as KIND --with MODEL.arch] [--targets T,...]
 
 With --as profile, plan or catalog, the files are profiles, plans or GPU
 catalogs, and each mutant runs with MODEL.arch as --profile, --plan or
 --catalog; with --as sweep, they are sweep files, run by `ssc sweep MODEL.arch
 --sweep FILE --format=json` (with or without --keep-invalid), whose rows
 must be JSON with finite numbers; with --as validate, measurement tables run
-by `ssc validate FILE --format=json` (no --with).
+by `ssc validate FILE --format=json`; with --as hf, Hugging Face configs
+imported by `ssc import-hf` and the imported model's report (neither needs
+--with).
 
 The mutants are drawn with a fixed seed, so a failure reproduces; the line
 printed for it holds the mutated line and the command."""
@@ -73,14 +75,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("tmp")
     ap.add_argument("files", nargs="+")
-    ap.add_argument("--as", dest="kind", choices=["model", "profile", "plan", "catalog", "sweep", "validate"], default="model")
+    ap.add_argument("--as", dest="kind", choices=["model", "profile", "plan", "catalog", "sweep", "validate", "hf"], default="model")
     ap.add_argument("--with", dest="model", help="the model a profile, plan or catalog runs with")
     ap.add_argument("--targets", default=",".join(TARGETS))
     ap.add_argument("--cases", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--ssc", default="ssc")
     args = ap.parse_args()
-    if args.kind not in ("model", "validate") and not args.model:
+    if args.kind not in ("model", "validate", "hf") and not args.model:
         ap.error(f"--as {args.kind} needs --with MODEL.arch")
     targets = args.targets.split(",")
     os.makedirs(args.tmp, exist_ok=True)
@@ -98,16 +100,22 @@ def main():
         path = os.path.join(args.tmp, f"m{case}.{ext}")
         with open(path, "w", encoding="utf-8") as f:
             f.write(mutant)
+        report_opts = ["--target", rng.choice(targets), "--emit=report",
+                       "--format=json"] + rng.choice(SERVING)
         if args.kind == "validate":
             cmd = [args.ssc, "validate", path, "--format=json"]
+        elif args.kind == "hf":
+            # Import, then report on what was imported.
+            arch = path[:-len(".json")] + ".arch"
+            cmd = ["sh", "-c", 'in=$1 out=$2; shift 2; "$0" import-hf "$in" -o "$out" && "$0" "$out" "$@"', args.ssc,
+                   path, arch] + report_opts
         elif args.kind == "sweep":
             cmd = [args.ssc, "sweep", args.model, f"--sweep={path}", "--format=json"]
             if rng.random() < 0.5:
                 cmd.append("--keep-invalid")
         else:
             inputs = [path] if args.kind == "model" else [args.model, f"--{args.kind}={path}"]
-            cmd = [args.ssc] + inputs + ["--target", rng.choice(targets), "--emit=report",
-                                         "--format=json"] + rng.choice(SERVING)
+            cmd = [args.ssc] + inputs + report_opts
         line_no = text.count("\n", 0, start) + 1
         where = (f"case {case}: {os.path.basename(model)}:{line_no} "
                  f"'{text[start:end]}' -> '{value}': {mutant.splitlines()[line_no - 1].strip()}\n"
