@@ -258,12 +258,11 @@ OpMetrics ssc::ir::metricsOf(const Op &O, const Workload &W) {
   double T = O.Tokens.eval(W);
   double Act = bytesPerElement(O.ActType);
   double Wt = bytesPerElement(O.WeightType);
-  // A GEMM whose weights are fp8, int8 or nvfp4 multiplies activations of
-  // that format (quantized by the kernel before it or fused into it); a
-  // weight-only format (int4, mxfp4) multiplies bf16 activations. The output
-  // keeps the activation dtype.
-  bool QuantizedInput = O.WeightType == DType::FP8 || O.WeightType == DType::INT8 ||
-                        O.WeightType == DType::FP4;
+  // A GEMM whose weights are narrower than 16 bits (fp8, int8, nvfp4)
+  // multiplies activations of that format (quantized by the kernel before it
+  // or fused into it), unless the format is weight-only (int4, mxfp4: bf16
+  // activations). The output keeps the activation dtype.
+  bool QuantizedInput = !isWeightOnly(O.WeightType) && Wt < bytesPerElement(DType::BF16);
   double GemmIn = QuantizedInput ? std::min(Wt, Act) : Act;
   double In = static_cast<double>(O.In), Out = static_cast<double>(O.Out);
   auto Finish = [&]() {
