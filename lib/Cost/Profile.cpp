@@ -144,6 +144,15 @@ double Curve::eval(double X) const {
 
 namespace {
 
+/// "must be between Min and Max, not V" when \p V is outside [Min, Max] or
+/// not finite, else empty: the profile reader's ranges and the parameters'.
+std::string rangeError(double V, double Min, double Max) {
+  if (V >= Min && V <= Max && std::isfinite(V))
+    return "";
+  return "must be between " + formatShortest(Min) + " and " + formatShortest(Max) + ", not " +
+         formatShortest(V);
+}
+
 class ProfileReader {
 public:
   ProfileReader(DiagnosticEngine &Diags, const JSONLocator &Loc)
@@ -182,9 +191,9 @@ public:
       error(P, "'" + Key + "' must be a number");
       return std::nullopt;
     }
-    if (*D < Min || *D > Max || !std::isfinite(*D)) {
-      error(P, "'" + Key + "' must be between " + formatShortest(Min) + " and " +
-                   formatShortest(Max) + ", not " + formatShortest(*D));
+    std::string Range = rangeError(*D, Min, Max);
+    if (!Range.empty()) {
+      error(P, "'" + Key + "' " + Range);
       return std::nullopt;
     }
     return D;
@@ -598,12 +607,7 @@ std::vector<StringRef> Profile::paramNames() const {
   return Names;
 }
 
-std::string Profile::paramRangeError(double V) {
-  if (V >= MinParam && V <= MaxParam && std::isfinite(V))
-    return "";
-  return "must be between " + formatShortest(MinParam) + " and " + formatShortest(MaxParam) +
-         ", not " + formatShortest(V);
-}
+std::string Profile::paramRangeError(double V) { return rangeError(V, MinParam, MaxParam); }
 
 std::string Profile::undeclaredParamHint(StringRef Name) const {
   std::vector<StringRef> Names = paramNames();
