@@ -75,8 +75,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("tmp")
     ap.add_argument("files", nargs="+")
-    ap.add_argument("--as", dest="kind", choices=["model", "profile", "plan", "catalog", "sweep", "validate", "hf"], default="model")
-    ap.add_argument("--with", dest="model", help="the model a profile, plan or catalog runs with")
+    ap.add_argument("--as", dest="kind", default="model",
+                    choices=["model", "profile", "plan", "catalog", "sweep", "validate", "hf"])
+    ap.add_argument("--with", dest="model",
+                    help="the model a profile, plan, catalog or sweep runs with")
     ap.add_argument("--targets", default=",".join(TARGETS))
     ap.add_argument("--cases", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
@@ -87,12 +89,15 @@ def main():
     targets = args.targets.split(",")
     os.makedirs(args.tmp, exist_ok=True)
     rng = random.Random(args.seed)
-    sources = [(m, open(m, encoding="utf-8").read()) for m in args.files]
+    comments = args.kind in ("model", "catalog")
+    sources = []
+    for name in args.files:
+        text = open(name, encoding="utf-8").read()
+        sources.append((name, text, number_spans(text, comments)))
     failures = []
     outcomes = {"report": 0, "error": 0}
     for case in range(args.cases):
-        model, text = sources[case % len(sources)]
-        spans = number_spans(text, comments=args.kind in ("model", "catalog"))
+        name, text, spans = sources[case % len(sources)]
         start, end = rng.choice(spans)
         value = rng.choice(VALUES)
         mutant = text[:start] + value + text[end:]
@@ -117,7 +122,7 @@ def main():
             inputs = [path] if args.kind == "model" else [args.model, f"--{args.kind}={path}"]
             cmd = [args.ssc] + inputs + report_opts
         line_no = text.count("\n", 0, start) + 1
-        where = (f"case {case}: {os.path.basename(model)}:{line_no} "
+        where = (f"case {case}: {os.path.basename(name)}:{line_no} "
                  f"'{text[start:end]}' -> '{value}': {mutant.splitlines()[line_no - 1].strip()}\n"
                  f"  {' '.join(cmd)}")
         try:
