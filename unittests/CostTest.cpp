@@ -24,6 +24,34 @@ TEST(Curve, LogInterpolates) {
   EXPECT_NEAR(C.eval(10), 0.5, 1e-12);
 }
 
+TEST(Curve, TimeNeverFallsAsWorkGrows) {
+  // The bf16 grouped-GEMM curve's first points: the efficiency grows about
+  // as fast as the rows (a 128-row tile filling up), and log interpolation
+  // between them would make 2 rows take 2/0.02625 = 76 units where 1 row takes
+  // 1/0.005 = 200.
+  Curve C;
+  C.Mode = Curve::Lookup::LogInterpolate;
+  C.Points = {{1, 0.005}, {16, 0.09}, {64, 0.35}, {128, 0.55}};
+  EXPECT_NEAR(2 / C.eval(2), 76.19, 0.01);
+  EXPECT_NEAR(2 / C.evalNonDecreasingTime(2), 200, 1e-9);
+  double Prev = 0;
+  for (double X = 0.25; X <= 512; X *= 1.1) {
+    double T = X / C.evalNonDecreasingTime(X);
+    EXPECT_GE(T, Prev * (1 - 1e-12)) << "at " << X;
+    Prev = T;
+  }
+  // Where the interpolated time already grows, nothing changes.
+  EXPECT_DOUBLE_EQ(C.evalNonDecreasingTime(0.5), C.eval(0.5));
+  EXPECT_DOUBLE_EQ(C.evalNonDecreasingTime(100), C.eval(100));
+  EXPECT_DOUBLE_EQ(C.evalNonDecreasingTime(1000), C.eval(1000));
+
+  // Step tables are read as published.
+  Curve S;
+  S.Mode = Curve::Lookup::NextPow2Above;
+  S.Points = {{1, 0.05}, {16, 0.08}, {32, 0.1}};
+  EXPECT_DOUBLE_EQ(S.evalNonDecreasingTime(16), S.eval(16));
+}
+
 TEST(Curve, NextPowerOfTwoAbove) {
   // shallowsim's grouped-GEMM table: int(m) looked up at the next power of
   // two strictly above it.

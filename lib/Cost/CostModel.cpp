@@ -358,7 +358,11 @@ OpCost CostModel::costKernel(const ir::Module &M, const Op &Orig, size_t I,
     case EffKey::Keys: X = static_cast<double>(W.Context + W.Query); break;
     case EffKey::Queries: X = static_cast<double>(W.Query); break;
     }
-    Eff *= R.EffCurve->eval(X);
+    // Work grows in proportion to a GEMM's rows and inner dimension, so
+    // more of either never takes less time (Curve::evalNonDecreasingTime).
+    bool WorkScales = R.Key == EffKey::M || R.Key == EffKey::K ||
+                      R.Key == EffKey::LayerMPerGroup;
+    Eff *= WorkScales ? R.EffCurve->evalNonDecreasingTime(X) : R.EffCurve->eval(X);
   }
   double ComputeMs = Flops > 0 && Rate > 0 && Eff > 0 ? Flops / (Rate * 1e9 * Eff) : 0;
   if (Split && R.LeavesCommSms && O.Layer >= 0 && SmTakingLayerKind[O.LayerKind]) {

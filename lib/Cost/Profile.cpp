@@ -138,6 +138,17 @@ double Curve::eval(double X) const {
   return Points.back().second;
 }
 
+double Curve::evalNonDecreasingTime(double X) const {
+  double Y = eval(X);
+  if (Mode == Lookup::NextPow2Above || !(X > 0) || !(Y > 0))
+    return Y;
+  double Time = X / Y;
+  for (const auto &[K, V] : Points)
+    if (K < X && K > 0 && V > 0)
+      Time = std::max(Time, K / V);
+  return X / Time;
+}
+
 //===----------------------------------------------------------------------===//
 // JSON reading
 //===----------------------------------------------------------------------===//

@@ -50,6 +50,16 @@ struct Curve {
   Lookup Mode = Lookup::Interpolate;
   std::vector<std::pair<double, double>> Points;
   double eval(double X) const;
+  /// eval(X) for an efficiency over a quantity the work grows in proportion
+  /// to (a GEMM's rows or inner dimension), held so that the time it implies,
+  /// X / efficiency, never falls as X grows: at most X divided by the largest
+  /// time any point at or below X implies. Between two calibration points an
+  /// efficiency that grows about as fast as X (a tile the rows fill, where
+  /// the time stays flat) interpolates to a dip in the time otherwise: a
+  /// kernel given more rows would finish sooner than with fewer, which no
+  /// kernel does (it could pad them). Step tables (NextPow2Above) are read
+  /// as they are: they reproduce a published table, steps included.
+  double evalNonDecreasingTime(double X) const;
   bool empty() const { return Points.empty(); }
 };
 
