@@ -40,26 +40,39 @@ PlanSpec ssc::defaultPlan(const ModelSpec &M, const Target &T,
   PhasePlan P;
   P.TP = widestTP(M, T, std::min(T.Count, T.Gpu->ScaleUpGpus));
   P.DP = T.Count / P.TP;
+
+  double Budget = 0.85 * T.Gpu->MemoryGB * 1e9;
+  auto PerGpu = [&](const PhasePlan &Q) {
+    return W.OtherBytes / double(Q.TP * Q.PP) + W.ExpertBytes / double(Q.EP * Q.PP);
+  };
+  auto Fits = [&](const PhasePlan &Q) { return Budget <= 0 || PerGpu(Q) <= Budget; };
   auto ChooseEP = [&] {
     P.EP = 1;
     if (!M.hasMoe())
       return;
     int64_t Stage = P.TP * P.DP;
-    if (Stage > P.TP && expertsDivide(M, Stage))
-      P.EP = Stage; // attention-DP replicas share the experts
-    else if (P.TP > 1 && expertsDivide(M, P.TP))
+    if (P.TP > 1 && expertsDivide(M, P.TP))
       P.EP = P.TP;
+    // Attention-DP replicas share the experts inside one scale-up domain:
+    // the widest group of whole TP groups there that divides the stage and
+    // the experts. Across domains only when one replica's experts would not
+    // fit otherwise, since each token's dispatch and combine then cross the
+    // slower scale-out links.
+    for (int64_t C = std::min(Stage, T.Gpu->ScaleUpGpus); C > P.TP; --C) {
+      if (C % P.TP == 0 && Stage % C == 0 && expertsDivide(M, C)) {
+        P.EP = C;
+        break;
+      }
+    }
+    if (!Fits(P) && Stage > P.EP && expertsDivide(M, Stage))
+      P.EP = Stage;
   };
   ChooseEP();
 
   // Trade replicas for pipeline stages while one replica's weights do not
   // fit; stages must leave at least one layer each.
-  double Budget = 0.85 * T.Gpu->MemoryGB * 1e9;
-  auto PerGpu = [&](const PhasePlan &Q) {
-    return W.OtherBytes / double(Q.TP * Q.PP) + W.ExpertBytes / double(Q.EP * Q.PP);
-  };
   int64_t Layers = static_cast<int64_t>(M.numLayers());
-  while (Budget > 0 && PerGpu(P) > Budget && P.DP % 2 == 0 && P.PP * 2 <= Layers) {
+  while (!Fits(P) && P.DP % 2 == 0 && P.PP * 2 <= Layers) {
     P.PP *= 2;
     P.DP /= 2;
     ChooseEP();

@@ -18,9 +18,13 @@ struct WeightFootprint {
 /// The plan ssc uses when the user gives none, for both phases:
 ///  - tensor parallelism as wide as the scale-up domain allows (dividing the
 ///    GPU count, the heads and the MLP widths);
-///  - MoE models put their experts over every GPU when the experts divide
-///    the GPU count (attention data-parallel replicas sharing one expert set,
-///    as DeepSeek and SGLang deploy), else on the TP ranks (ep = tp);
+///  - MoE models put their experts over the widest group of whole TP
+///    groups inside one scale-up domain that divides the GPUs and the
+///    experts (attention data-parallel replicas sharing one expert set, as
+///    DeepSeek and SGLang deploy), else on the TP ranks (ep = tp); over every
+///    GPU, across scale-up domains, only when one replica's weights would
+///    not fit otherwise (its dispatch and combine then cross the scale-out
+///    links), so that adding whole domains of GPUs adds replicas;
 ///  - the remaining GPUs become data-parallel replicas, or pipeline stages
 ///    where the weights of one replica would not fit in 85% of a GPU's
 ///    memory (as given by \p W; zero bytes disables the check).
