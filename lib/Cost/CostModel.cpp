@@ -52,9 +52,10 @@ struct CostModel::Resolved {
   std::optional<ir::Link> ForceLink;
   bool TakesSms = false;
 
-  /// The share of the link a collective moving \p MessageBytes per GPU gets.
+  /// The share of the link a collective moving \p MessageBytes per GPU gets,
+  /// read so that more bytes never take less time.
   double bandwidthEfficiency(double MessageBytes) const {
-    return BwEffCurve ? BwEffCurve->eval(MessageBytes) : BwEff;
+    return BwEffCurve ? BwEffCurve->evalNonDecreasingTime(MessageBytes) : BwEff;
   }
 
   /// What a matching comm rule changes; later rules refine earlier ones.
