@@ -540,12 +540,12 @@ void ShardPass::shardMoe(Op O) {
 }
 
 // Expert parallelism inside the TP group, without attention data
-// parallelism (tp=8 ep=8): after attention's all-reduce every rank holds all
-// of the replica's tokens, so nothing is dispatched. As vLLM, TensorRT-LLM
-// and SGLang's non-DeepEP MoE run it, each rank routes every token, permutes
-// the pairs routed to its own experts into expert order and runs them, the
-// shared experts are tensor-split like an MLP, and one all-reduce sums the
-// partial outputs.
+// parallelism (tp=8 ep=8, or tp=8 ep=4 etp=2): after attention's all-reduce
+// every rank holds all of the replica's tokens, so nothing is dispatched. As
+// vLLM, TensorRT-LLM and SGLang's non-DeepEP MoE run it, each rank routes
+// every token, permutes the pairs routed to its own experts into expert order
+// and runs them (its 1/etp slice of each), the shared experts are
+// tensor-split like an MLP, and one all-reduce sums the partial outputs.
 void ShardPass::shardMoeReplicated(Op O) {
   const MoeSpec &X = *Mod->Model.LayerKinds[O.LayerKind].Moe;
   int64_t Hidden = Mod->Model.Hidden;
@@ -574,8 +574,12 @@ void ShardPass::shardMoeReplicated(Op O) {
   case Role::ExpertDown:
     O.Groups = Slots / EP;
     O.Tokens = Extent::tokens(tokenScale() * X.TopK / Slots * Imbalance);
+    if (O.R == Role::ExpertDown)
+      O.In /= ETP;
+    else
+      O.Out /= ETP;
     O.How = Split::Experts;
-    O.WeightShards = EP;
+    O.WeightShards = EP * ETP;
     push(O);
     if (O.R == Role::ExpertDown)
       LocalPermute(O, Role::Combine, Mod->Prec.Combine);
@@ -583,6 +587,8 @@ void ShardPass::shardMoeReplicated(Op O) {
   case Role::ExpertAct:
   case Role::ExpertQuant:
     O.Tokens = Extent::tokens(tokenScale() * Received);
+    O.In /= ETP;
+    O.Out /= ETP;
     push(O);
     break;
   case Role::DispatchQuant:
@@ -656,7 +662,7 @@ bool ShardPass::run(Module &M, DiagnosticEngine &Diags) {
   MoeGroup = P.moeGroup();
   EDP = std::max<int64_t>(1, P.expertDP());
   Replicas = P.attentionDP() ? DP : 1;
-  ReplicatedEP = EP > 1 && !P.attentionDP() && ETP == 1 && EP == TP && SP == 1 &&
+  ReplicatedEP = EP > 1 && !P.attentionDP() && EP * ETP == TP && SP == 1 &&
                  !P.SeqParallel;
   Prefill = M.W.P == Phase::Prefill;
   Domain = M.Tgt.Gpu ? M.Tgt.Gpu->ScaleUpGpus : 1;
