@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 using namespace ssc;
 using namespace ssc::cost;
 
@@ -50,6 +52,31 @@ TEST(Curve, TimeNeverFallsAsWorkGrows) {
   S.Mode = Curve::Lookup::NextPow2Above;
   S.Points = {{1, 0.05}, {16, 0.08}, {32, 0.1}};
   EXPECT_DOUBLE_EQ(S.evalNonDecreasingTime(16), S.eval(16));
+}
+
+TEST(Metrics, GroupedGemmReadsTheExpertsThatGetTokens) {
+  // One token's pair over 32 local experts: one expert's weights.
+  EXPECT_NEAR(ir::activeGroupShare(32, 1.0 / 32) * 32, 1.0, 1e-12);
+  // One pair per expert on average leaves (31/32)^32 = 36% of them idle.
+  EXPECT_NEAR(ir::activeGroupShare(32, 1), 1 - std::pow(31.0 / 32, 32), 1e-12);
+  EXPECT_GT(ir::activeGroupShare(32, 64), 1 - 1e-12);
+  EXPECT_EQ(ir::activeGroupShare(32, 0), 0);
+  // Less than one slot (a share of an expert): Poisson rows.
+  EXPECT_NEAR(ir::activeGroupShare(0.5, 1), 1 - std::exp(-1.0), 1e-12);
+
+  ir::Op O;
+  O.Kind = ir::OpKind::GroupedGemm;
+  O.Groups = 32;
+  O.In = 7168;
+  O.Out = 4096;
+  O.WeightType = DType::FP8;
+  O.Tokens = ir::Extent::tokens(1.0 / 32); // per token of the workload
+  ir::Workload W;
+  W.P = Phase::Decode;
+  W.Batch = 1;
+  ir::OpMetrics M = ir::metricsOf(O, W);
+  EXPECT_DOUBLE_EQ(M.WeightBytes, 32.0 * 7168 * 4096);   // all resident
+  EXPECT_NEAR(M.WeightRead, 7168.0 * 4096, 1e-6 * M.WeightRead); // one read
 }
 
 TEST(Curve, NextPowerOfTwoAbove) {

@@ -40,6 +40,7 @@ struct CostModel::Resolved {
   bool Free = false;
   bool DivideReplicated = false;
   bool FullPairs = false;
+  bool ReadIdleGroups = false;
   bool LeavesCommSms = false;
   std::string DivideByParam, AllReduceParam;
   // Collectives.
@@ -232,6 +233,8 @@ void CostModel::prepare(const ir::Module &M) {
         R.DivideReplicated = *KR.DivideReplicated;
       if (KR.FullPairs)
         R.FullPairs = *KR.FullPairs;
+      if (KR.ReadIdleGroups)
+        R.ReadIdleGroups = *KR.ReadIdleGroups;
       if (KR.LeavesCommSms)
         R.LeavesCommSms = *KR.LeavesCommSms;
       if (KR.DivideByParam)
@@ -373,14 +376,17 @@ OpCost CostModel::costKernel(const ir::Module &M, const Op &Orig, size_t I,
 
   // Memory traffic.
   double Hbm = Gpu.HbmGBps * Prof.Discount * R.MemEff;
+  double WeightRead = Mx.WeightRead;
+  if (R.ReadIdleGroups && (O.Kind == OpKind::GroupedGemm || O.Kind == OpKind::ExpertLinear))
+    WeightRead = Mx.WeightBytes;
   double WeightAct = 0, Kv = 0;
   switch (R.Mem) {
   case Traffic::All:
-    WeightAct = Mx.WeightRead * R.WeightScale + Mx.ActBytes;
+    WeightAct = WeightRead * R.WeightScale + Mx.ActBytes;
     Kv = Mx.KvRead;
     break;
   case Traffic::Weights:
-    WeightAct = Mx.WeightRead * R.WeightScale;
+    WeightAct = WeightRead * R.WeightScale;
     break;
   case Traffic::KvCache:
     Kv = Mx.KvRead;

@@ -467,7 +467,8 @@ public:
         "match",       "rate",         "efficiency",       "memory_efficiency",
         "memory",      "weight_scale", "flops_scale",      "time",
         "overhead_us", "free",         "divide_replicated", "full_pairs",
-        "divide_by_param", "all_reduce_param", "leaves_comm_sms", "note"};
+        "read_idle_groups", "divide_by_param", "all_reduce_param", "leaves_comm_sms",
+        "note"};
     checkKeys(O, Path, Keys);
     KernelRule R;
     R.When = match(O.getObject("match"), join(Path, "match"), false);
@@ -499,6 +500,7 @@ public:
     R.Free = boolean(O, "free", Path);
     R.DivideReplicated = boolean(O, "divide_replicated", Path);
     R.FullPairs = boolean(O, "full_pairs", Path);
+    R.ReadIdleGroups = boolean(O, "read_idle_groups", Path);
     R.LeavesCommSms = boolean(O, "leaves_comm_sms", Path);
     R.DivideByParam = paramName(O, "divide_by_param", Path);
     R.AllReduceParam = paramName(O, "all_reduce_param", Path);

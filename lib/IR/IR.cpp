@@ -253,6 +253,17 @@ static double keysRead(const Op &O, const Workload &W) {
   return N;
 }
 
+double ssc::ir::activeGroupShare(double Groups, double TokensPerGroup) {
+  if (!(TokensPerGroup > 0))
+    return 0;
+  // Groups * TokensPerGroup rows routed at random over the groups leave a
+  // group empty with probability (1 - 1/G)^(rows); with less than one group
+  // (a share of a slot), the rows per group are Poisson.
+  double Empty = Groups > 1 ? std::pow(1 - 1 / Groups, Groups * TokensPerGroup)
+                            : std::exp(-TokensPerGroup);
+  return 1 - Empty;
+}
+
 OpMetrics ssc::ir::metricsOf(const Op &O, const Workload &W) {
   OpMetrics R;
   double T = O.Tokens.eval(W);
@@ -306,7 +317,7 @@ OpMetrics ssc::ir::metricsOf(const Op &O, const Workload &W) {
     double G = O.Groups;
     R.Flops = 2 * G * T * In * Out;
     R.WeightBytes = G * (In * Out + (O.Bias ? Out : 0)) * Wt;
-    R.WeightRead = R.WeightBytes;
+    R.WeightRead = R.WeightBytes * (O.EvenRows ? std::min(1.0, T) : activeGroupShare(G, T));
     R.ActBytes = G * T * (In * GemmIn + Out * Act);
     return Finish();
   }

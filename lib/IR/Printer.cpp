@@ -127,6 +127,7 @@ void ssc::ir::printOp(const Module &M, const Op &O, llvm::raw_ostream &OS) {
     else
       A.add("tokens_per_expert", T).add("in", O.In).add("out", O.Out);
     A.add("experts", O.ExpertsTotal).add("dtype", dtypeName(O.WeightType)).flag("bias", O.Bias);
+    A.flag("even_rows", O.EvenRows);
     Type = "(" + shape({static_cast<double>(O.Groups), T, static_cast<double>(O.In)}, O.ActType) +
            ", " + shape({static_cast<double>(O.Groups), static_cast<double>(O.In),
                          static_cast<double>(O.Out)}, O.WeightType) +

@@ -297,6 +297,7 @@ void DecomposePass::ffn(const Module &M, const LayerSpec &L, Emitter &E) {
     Op &O = E.emit(OpKind::ExpertLinear, R);
     O.Groups = X.Experts;
     O.ExpertsTotal = X.Experts;
+    O.EvenRows = M.Options.Routing == ExpertRouting::Even;
     O.Tokens = Extent::tokens(PerExpert);
     O.In = In;
     O.Out = Out;

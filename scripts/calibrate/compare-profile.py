@@ -76,7 +76,9 @@ class Query:
         args = [ssc, os.path.join(REPO, MODELS[self.model]), "--target", self.target,
                 f"--phase={self.phase}", f"--batch={self.batch}", f"--isl={self.isl}",
                 "--osl=2", "--emit=report", "--format=json", "--views=kernels",
-                f"--profile={profile}", "-w"]
+                f"--profile={profile}", "-w",
+                # The benchmark gives every expert the same tokens.
+                "--expert-routing=even"]
         if self.kv_len is not None:
             args.append(f"--kv-len={self.kv_len}")
         if self.dtype:

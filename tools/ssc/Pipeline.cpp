@@ -95,6 +95,15 @@ cl::opt<ir::MlaForm> MlaOpt(
                clEnumValN(ir::MlaForm::Absorbed, "absorbed",
                           "attend over the latent cache")),
     cl::cat(category()));
+cl::opt<ir::ExpertRouting> RoutingOpt(
+    "expert-routing", cl::desc("How MoE tokens spread over the experts"),
+    cl::init(ir::ExpertRouting::Random),
+    cl::values(clEnumValN(ir::ExpertRouting::Random, "random",
+                          "as a router sends them: at small batches some experts get none, "
+                          "and their weights are not read (default)"),
+               clEnumValN(ir::ExpertRouting::Even, "even",
+                          "every expert the same tokens, as kernel benchmarks lay them out")),
+    cl::cat(category()));
 cl::opt<bool> FuseOpt("fuse-projections",
                       cl::desc("Fuse q/k/v and gate/up into one GEMM each "
                                "(default true)"),
@@ -166,6 +175,7 @@ CompileOptions ssc::driver::compileOptionsFromFlags() {
   O.CombineDType = CombineDTypeOpt;
   O.Mla = MlaOpt;
   O.FuseProjections = FuseOpt;
+  O.Routing = RoutingOpt;
   // --passes= (explicitly empty) runs no pass at all.
   if (PassesOpt.getNumOccurrences())
     O.Passes = PassesOpt;
@@ -251,6 +261,7 @@ bool ssc::driver::compileModules(CompileInputs &In, const CompileOptions &CO,
   ir::PassOptions Opts;
   Opts.Mla = CO.Mla;
   Opts.FuseProjections = CO.FuseProjections;
+  Opts.Routing = CO.Routing;
   Opts.IncludeMtp = In.IncludeMtp;
 
   std::vector<ir::Workload> Loads;
@@ -502,7 +513,8 @@ void ssc::driver::warnUnusedOptions(DiagnosticEngine &Diags, bool Compiles, bool
       std::addressof(PrefixOpt),        std::addressof(KvLenOpt),
       std::addressof(PassesOpt),        std::addressof(PrintAfterAll),
       std::addressof(PrintAfter),       std::addressof(MlaOpt),
-      std::addressof(FuseOpt),          std::addressof(WeightDTypeOpt),
+      std::addressof(FuseOpt),          std::addressof(RoutingOpt),
+      std::addressof(WeightDTypeOpt),
       std::addressof(KvDTypeOpt),       std::addressof(AttnDTypeOpt),
       std::addressof(DispatchDTypeOpt), std::addressof(CombineDTypeOpt)};
   const cl::Option *ReportOpts[] = {std::addressof(ModeOpt), std::addressof(MaxBatchOpt),

@@ -37,6 +37,7 @@ struct CompileOptions {
   std::string AttnDType = "bf16"; // attention math (fp8: FlashAttention-3's fp8 path)
   ir::MlaForm Mla = ir::MlaForm::Auto;
   bool FuseProjections = true;
+  ir::ExpertRouting Routing = ir::ExpertRouting::Random;
   std::optional<std::string> Passes; // none: the default pipeline
   bool PrintAfter = true;            // honour --print-after(-all)
 };

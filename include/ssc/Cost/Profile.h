@@ -128,6 +128,10 @@ struct KernelRule {
   std::optional<bool> DivideReplicated;
   /// Attention counts every query-key pair, ignoring the causal mask.
   std::optional<bool> FullPairs;
+  /// A grouped GEMM reads the weights of every group, also those no row was
+  /// routed to (shallowsim's equation); by default it reads the groups that
+  /// get rows (ir::activeGroupShare).
+  std::optional<bool> ReadIdleGroups;
   /// Under two-batch overlap whose collectives take SMs (DeepEP's normal
   /// kernels), the kernel runs on the SMs they leave for all of its time:
   /// the framework sizes its grid so (SGLang sets DeepGEMM's num_sms to the

@@ -210,6 +210,10 @@ llvm::StringRef linkName(Link L);
 /// latent cache with W_UK and W_UV folded into the query and output; cheap
 /// for decode).
 enum class MlaForm : uint8_t { Auto, Plain, Absorbed };
+/// How a MoE layer's tokens spread over its experts: at random, as a router
+/// sends them in serving (some experts of a GPU get none at small batches),
+/// or evenly, every expert the same rows (a kernel benchmark's layout).
+enum class ExpertRouting : uint8_t { Random, Even };
 
 struct Op {
   OpKind Kind = OpKind::Linear;
@@ -237,6 +241,9 @@ struct Op {
                            // counts); linear: batched per-head GEMMs (MLA
                            // absorption); 0: one
   int64_t ExpertsTotal = 0; // experts in the model (for expected activation)
+  /// Expert GEMMs: every group gets the same rows rather than tokens routed
+  /// at random (which leave some groups, and their weights, untouched).
+  bool EvenRows = false;
   DType WeightType = DType::BF16;
   DType ActType = DType::BF16;
   bool Bias = false;
@@ -278,6 +285,7 @@ struct PassOptions {
   MlaForm Mla = MlaForm::Auto;
   bool FuseProjections = true; // qkv and gate+up as one GEMM each
   bool IncludeMtp = false;     // run the model's MTP layers
+  ExpertRouting Routing = ExpertRouting::Random;
 };
 
 struct Module {
@@ -311,6 +319,13 @@ struct OpMetrics {
   double CommBytes = 0;   // payload of a collective
 };
 OpMetrics metricsOf(const Op &O, const Workload &W);
+
+/// The share of a grouped GEMM's groups that get at least one row when
+/// \p TokensPerGroup rows per group on average are routed at random over
+/// \p Groups groups (experts). A grouped GEMM reads the weights of those
+/// groups only: at one token per expert about 63% of them, at 1/32 (one
+/// token routed over 32 local experts) one expert's.
+double activeGroupShare(double Groups, double TokensPerGroup);
 
 /// Query-key pairs one sequence's attention covers: the Query new tokens at
 /// positions Context+1 .. Context+Query, each attending to the keys its
