@@ -248,6 +248,8 @@ private:
 
   bool integer(const Row &R, StringRef K, int64_t &V, DiagnosticEngine &Diags,
                bool AllowEmpty = false, int64_t Default = 0);
+  /// A positive number up to 2^34, or empty (0).
+  bool fraction(const Row &R, StringRef K, double &V, DiagnosticEngine &Diags);
   const Program *load(StringRef Model, std::string &Why);
   std::string predictRow(const Row &R, const Program &P, const ModelSpec &M, Outcome &O,
                          DiagnosticEngine &Diags);
@@ -262,6 +264,18 @@ bool RowPredictor::integer(const Row &R, StringRef K, int64_t &V, DiagnosticEngi
   }
   if (StringRef(S).getAsInteger(10, V) || V < 1 || V > (int64_t(1) << 34)) {
     Diags.error(R.loc(K), "'" + K + "' must be an integer from 1 to 2^34, not '" + S + "'");
+    return false;
+  }
+  return true;
+}
+
+bool RowPredictor::fraction(const Row &R, StringRef K, double &V, DiagnosticEngine &Diags) {
+  std::string S = R.get(K);
+  V = 0;
+  if (S.empty())
+    return true;
+  if (!to_float(S, V) || !(V > 0) || V > double(int64_t(1) << 34)) {
+    Diags.error(R.loc(K), "'" + K + "' must be a number above 0 and up to 2^34, not '" + S + "'");
     return false;
   }
   return true;
@@ -349,10 +363,16 @@ std::optional<ServingPrecision> servingPrecision(StringRef Spelling, const Model
 std::string RowPredictor::predictRow(const Row &R, const Program &P, const ModelSpec &M,
                                      Outcome &O, DiagnosticEngine &Diags) {
   int64_t TP, EP, DP, PP, Isl, Osl, Batch = 0;
+  // A decode row's batch is requests per GPU, a fraction where a replica of
+  // several GPUs serves fewer requests than it has GPUs (one request on
+  // eight tensor-parallel GPUs: 0.125).
+  double DecodeBatch = 0;
+  bool Decode = O.Mode == "decode";
   if (!integer(R, "tp", TP, Diags) || !integer(R, "ep", EP, Diags) ||
       !integer(R, "dp", DP, Diags) || !integer(R, "pp", PP, Diags) ||
       !integer(R, "isl", Isl, Diags) || !integer(R, "osl", Osl, Diags, true, 1) ||
-      !integer(R, "batch", Batch, Diags, true, 0))
+      (Decode ? !fraction(R, "batch", DecodeBatch, Diags)
+              : !integer(R, "batch", Batch, Diags, true, 0)))
     return "malformed field";
 
   // The target.
@@ -498,8 +518,12 @@ std::string RowPredictor::predictRow(const Row &R, const Program &P, const Model
              "' is not a decode metric (decode_tokens_per_s_per_gpu, tpot_ms, "
              "tokens_per_s_per_user)";
     // batch: requests per GPU; the KV length is the prompt's.
+    double Sequences = (DecodeBatch > 0 ? DecodeBatch : 1) * static_cast<double>(PerReplica);
+    if (std::abs(Sequences - std::round(Sequences)) > 1e-6 * Sequences)
+      return "the batch of " + R.get("batch") + " requests per GPU is not a whole number "
+             "of sequences per replica of " + std::to_string(PerReplica) + " GPUs";
     CO.Prefill = false;
-    CO.Batch = (Batch ? Batch : 1) * PerReplica;
+    CO.Batch = static_cast<int64_t>(std::round(Sequences));
     CO.KvLen = Isl;
   } else {
     return "unknown mode '" + Mode.str() + "' (offline, prefill or decode)";
