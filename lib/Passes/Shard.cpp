@@ -61,6 +61,17 @@ private:
   double tokenScale() const { return Prefill ? 1.0 / SP : 1.0; }
   int64_t cpRedundancy() const { return Prefill ? 1 : SP; }
 
+  /// An expert op's 1/etp slice under expert parallelism: the gate and up
+  /// projections keep 1/etp of their columns, the down projection of its
+  /// rows, and the activation and quantization between them of their width.
+  void sliceExpert(Op &O) const {
+    bool Between = O.R == Role::ExpertAct || O.R == Role::ExpertQuant;
+    if (O.R == Role::ExpertDown || Between)
+      O.In /= ETP;
+    if (O.R != Role::ExpertDown)
+      O.Out /= ETP;
+  }
+
   Link linkFor(int64_t Extent) const {
     return Extent <= Domain ? Link::ScaleUp : Link::ScaleOut;
   }
@@ -505,10 +516,7 @@ void ShardPass::shardMoe(Op O) {
     // Tokens per slot: the group's tokens, split over expert replicas.
     double GroupTokens = static_cast<double>(Replicas);
     O.Tokens = Extent::tokens(GroupTokens * X.TopK / Slots / EDP * Imbalance);
-    if (O.R == Role::ExpertDown)
-      O.In /= ETP;
-    else
-      O.Out /= ETP;
+    sliceExpert(O);
     O.How = Split::Experts;
     O.WeightShards = EP * ETP;
     push(O);
@@ -525,8 +533,7 @@ void ShardPass::shardMoe(Op O) {
   case Role::ExpertAct:
   case Role::ExpertQuant:
     O.Tokens = Extent::tokens(Received);
-    O.In /= ETP;
-    O.Out /= ETP;
+    sliceExpert(O);
     push(O);
     return;
   case Role::Act:
@@ -574,10 +581,7 @@ void ShardPass::shardMoeReplicated(Op O) {
   case Role::ExpertDown:
     O.Groups = Slots / EP;
     O.Tokens = Extent::tokens(tokenScale() * X.TopK / Slots * Imbalance);
-    if (O.R == Role::ExpertDown)
-      O.In /= ETP;
-    else
-      O.Out /= ETP;
+    sliceExpert(O);
     O.How = Split::Experts;
     O.WeightShards = EP * ETP;
     push(O);
@@ -587,8 +591,7 @@ void ShardPass::shardMoeReplicated(Op O) {
   case Role::ExpertAct:
   case Role::ExpertQuant:
     O.Tokens = Extent::tokens(tokenScale() * Received);
-    O.In /= ETP;
-    O.Out /= ETP;
+    sliceExpert(O);
     push(O);
     break;
   case Role::DispatchQuant:
