@@ -35,8 +35,14 @@ TARGET = "h100x8"
 class Runner:
     def __init__(self, ssc, path):
         self.ssc, self.path, self.problems = ssc, path, []
+        self.reports = {}  # args -> report (None: the run exited non-zero)
 
     def report(self, *args):
+        if args not in self.reports:
+            self.reports[args] = self.run(args)
+        return self.reports[args]
+
+    def run(self, args):
         cmd = [self.ssc, self.path, "--emit=report", "--format=json", *args]
         p = subprocess.run(cmd, capture_output=True, text=True)
         if p.returncode == 1:
