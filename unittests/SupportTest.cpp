@@ -1,6 +1,7 @@
 //===- SupportTest.cpp - Support library -----------------------------------===//
 
 #include "ssc/Spec/Gpu.h"
+#include "ssc/Support/CommandLine.h"
 #include "ssc/Support/DType.h"
 #include "ssc/Support/Diagnostics.h"
 #include "ssc/Support/Format.h"
@@ -98,6 +99,97 @@ TEST(Diagnostics, RepeatedWarningShownOnce) {
   OS.flush();
   EXPECT_EQ(D.getNumWarnings(), 2u);
   EXPECT_EQ(Out, "ssc: warning: w\nssc: note: n\nssc: warning: other\n");
+}
+
+// llvm::cl's error text (LLVM 16's words) as ssc's diagnostics.
+TEST(CommandLine, TranslatesParserErrors) {
+  auto T = [](llvm::StringRef Text) { return translateCommandLineErrors(Text, "ssc"); };
+
+  auto D = T("ssc: Unknown command line argument '--frobnicate'.  Try: '/x/ssc --help'\n"
+             "ssc: Did you mean '-h'?\n");
+  ASSERT_EQ(D.size(), 1u);
+  EXPECT_FALSE(D[0].IsNote);
+  // A far suggestion is dropped, a close one kept, its value included.
+  EXPECT_EQ(D[0].Message, "unknown option '--frobnicate'");
+  D = T("ssc: Unknown command line argument '--vews=kernels'.  Try: 'ssc --help'\n"
+        "ssc: Did you mean '--views=kernels'?\n");
+  ASSERT_EQ(D.size(), 1u);
+  EXPECT_EQ(D[0].Message, "unknown option '--vews=kernels'; did you mean '--views=kernels'?");
+
+  D = T("ssc: Too many positional arguments specified!\n"
+        "Can specify at most 1 positional arguments: See: ssc --help\n");
+  ASSERT_EQ(D.size(), 1u);
+  EXPECT_EQ(D[0].Message, "too many input files; at most 1 allowed");
+
+  D = T("ssc: for the --emit option: Cannot find option named 'x'!\n"
+        "ssc: for the --mode option: requires a value!\n"
+        "ssc: for the --batch option: may only occur zero or one times!\n"
+        "ssc: for the --mtp option: does not allow a value! 'yes' specified.\n"
+        "ssc: for the --batch option: 'abc' value invalid for long argument!\n"
+        "ssc: for the --jobs option: must be specified at least once!\n"
+        "ssc: Not enough positional command line arguments specified!\n");
+  ASSERT_EQ(D.size(), 7u);
+  EXPECT_EQ(D[0].Message, "unknown value 'x' for --emit");
+  EXPECT_EQ(D[1].Message, "--mode requires a value");
+  EXPECT_EQ(D[2].Message, "--batch given more than once");
+  EXPECT_EQ(D[3].Message, "--mtp takes no value; 'yes' given");
+  EXPECT_EQ(D[4].Message, "invalid value 'abc' for --batch");
+  EXPECT_EQ(D[5].Message, "--jobs: must be specified at least once");
+  EXPECT_EQ(D[6].Message, "not enough positional command line arguments specified");
+
+  // Text from another program name is kept, as a note.
+  D = T("other: something\n");
+  ASSERT_EQ(D.size(), 1u);
+  EXPECT_TRUE(D[0].IsNote);
+  EXPECT_TRUE(T("").empty());
+}
+
+// ssc's value parsers word their errors themselves; they accept what
+// llvm::cl's parsers accept.
+TEST(CommandLine, ValueParsers) {
+  llvm::cl::OptionCategory Cat("test");
+  llvm::cl::opt<int64_t, false, NumberParser<int64_t>> N("test-n", llvm::cl::cat(Cat));
+  llvm::cl::opt<unsigned, false, NumberParser<unsigned>> U("test-u", llvm::cl::cat(Cat));
+  llvm::cl::opt<double, false, NumberParser<double>> F("test-f", llvm::cl::cat(Cat));
+  enum class E { A, B };
+  llvm::cl::opt<E, false, EnumParser<E>> En(
+      "test-e", llvm::cl::values(clEnumValN(E::A, "alpha", ""), clEnumValN(E::B, "beta", "")),
+      llvm::cl::cat(Cat));
+
+  int64_t I = 0;
+  EXPECT_FALSE(N.getParser().parse(N, "test-n", "-12", I));
+  EXPECT_EQ(I, -12);
+  EXPECT_FALSE(N.getParser().parse(N, "test-n", "0x10", I));
+  EXPECT_EQ(I, 16);
+  unsigned V = 0;
+  EXPECT_FALSE(U.getParser().parse(U, "test-u", "7", V));
+  EXPECT_EQ(V, 7u);
+  double X = 0;
+  EXPECT_FALSE(F.getParser().parse(F, "test-f", "2.5", X));
+  EXPECT_DOUBLE_EQ(X, 2.5);
+  E Chosen = E::A;
+  EXPECT_FALSE(En.getParser().parse(En, "test-e", "beta", Chosen));
+  EXPECT_EQ(Chosen, E::B);
+
+  // Rejections print to llvm::errs(); the result says "error".
+  testing::internal::CaptureStderr();
+  EXPECT_TRUE(N.getParser().parse(N, "test-n", "1.5", I));
+  EXPECT_TRUE(N.getParser().parse(N, "test-n", "99999999999999999999", I));
+  EXPECT_TRUE(U.getParser().parse(U, "test-u", "-1", V));
+  EXPECT_TRUE(F.getParser().parse(F, "test-f", "abc", X));
+  EXPECT_TRUE(En.getParser().parse(En, "test-e", "alpa", Chosen));
+  llvm::errs().flush();
+  std::string Err = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(Err, "ssc: error: invalid value '1.5' for --test-n; expected a whole number\n"
+                 "ssc: error: invalid value '99999999999999999999' for --test-n; expected a "
+                 "whole number\n"
+                 "ssc: error: invalid value '-1' for --test-u; expected a whole number, 0 or "
+                 "more\n"
+                 "ssc: error: invalid value 'abc' for --test-f; expected a number\n"
+                 "ssc: error: unknown value 'alpa' for --test-e; expected 'alpha' or 'beta'; "
+                 "did you mean 'alpha'?\n");
+  EXPECT_EQ(I, 16);
+  EXPECT_EQ(Chosen, E::B);
 }
 
 TEST(JSONLocator, FindsNestedKeys) {

@@ -10,6 +10,7 @@
 #include "ssc/Passes/Pass.h"
 #include "ssc/Report/Report.h"
 #include "ssc/Spec/PlanDefaults.h"
+#include "ssc/Support/CommandLine.h"
 #include "ssc/Support/DataPaths.h"
 #include "ssc/Support/Format.h"
 
@@ -27,51 +28,52 @@ namespace {
 
 enum class PhaseChoice { Prefill, Decode, Both };
 
-cl::opt<PhaseChoice> PhaseOpt(
-    "phase", cl::desc("Which phase to compile"), cl::init(PhaseChoice::Both),
-    cl::values(clEnumValN(PhaseChoice::Prefill, "prefill", "the prompt"),
-               clEnumValN(PhaseChoice::Decode, "decode", "one decode step"),
-               clEnumValN(PhaseChoice::Both, "both", "prefill, then decode")),
-    cl::cat(category()));
+EnumOpt<PhaseChoice>
+    PhaseOpt("phase", cl::desc("Which phase to compile"), cl::init(PhaseChoice::Both),
+             cl::values(clEnumValN(PhaseChoice::Prefill, "prefill", "the prompt"),
+                        clEnumValN(PhaseChoice::Decode, "decode", "one decode step"),
+                        clEnumValN(PhaseChoice::Both, "both", "prefill, then decode")),
+             cl::cat(category()));
 
 enum class ServingMode { Phases, Offline };
-cl::opt<ServingMode> ModeOpt(
-    "mode", cl::desc("Serving mode of --emit=report"), cl::init(ServingMode::Phases),
-    cl::values(clEnumValN(ServingMode::Phases, "phases",
-                          "the phases --phase selects, at --batch (default)"),
-               clEnumValN(ServingMode::Offline, "offline",
-                          "steady state under unlimited load: continuous batching "
-                          "at the batch memory allows, prompts prefilled in chunks "
-                          "between decode steps")),
-    cl::cat(category()));
-cl::opt<int64_t> MaxBatchOpt("max-batch",
-                             cl::desc("--mode=offline: most sequences in flight per "
-                                      "replica (default: the profile's scheduler cap)"),
-                             cl::init(0), cl::cat(category()));
+EnumOpt<ServingMode>
+    ModeOpt("mode", cl::desc("Serving mode of --emit=report"), cl::init(ServingMode::Phases),
+            cl::values(clEnumValN(ServingMode::Phases, "phases",
+                                  "the phases --phase selects, at --batch (default)"),
+                       clEnumValN(ServingMode::Offline, "offline",
+                                  "steady state under unlimited load: continuous batching "
+                                  "at the batch memory allows, prompts prefilled in chunks "
+                                  "between decode steps")),
+            cl::cat(category()));
+NumberOpt<int64_t> MaxBatchOpt("max-batch",
+                               cl::desc("--mode=offline: most sequences in flight per "
+                                        "replica (default: the profile's scheduler cap)"),
+                               cl::init(0), cl::cat(category()));
 
-cl::opt<int64_t> RequestsOpt("requests",
-                             cl::desc("--mode=offline: also a finite run of this many requests "
-                                      "queued at once over all replicas, as benchmarks run "
-                                      "(its fill and drain included)"),
-                             cl::init(0), cl::cat(category()));
+NumberOpt<int64_t> RequestsOpt("requests",
+                               cl::desc("--mode=offline: also a finite run of this many requests "
+                                        "queued at once over all replicas, as benchmarks run "
+                                        "(its fill and drain included)"),
+                               cl::init(0), cl::cat(category()));
 
-cl::opt<int64_t> BatchOpt("batch",
-                          cl::desc("Sequences per data-parallel replica "
-                                   "(default 1)"),
-                          cl::init(1), cl::cat(category()));
-cl::opt<int64_t> IslOpt("isl", cl::desc("Prompt (input) length in tokens "
-                                        "(default 1024)"),
-                        cl::init(1024), cl::cat(category()));
-cl::opt<int64_t> OslOpt("osl", cl::desc("Output length in tokens (default 256)"),
-                        cl::init(256), cl::cat(category()));
-cl::opt<int64_t> PrefixOpt("prefix",
-                           cl::desc("Prompt tokens already cached (prefix "
-                                    "caching; default 0)"),
-                           cl::init(0), cl::cat(category()));
-cl::opt<int64_t> KvLenOpt("kv-len",
-                          cl::desc("KV length of the decode step (default: "
-                                   "isl + osl/2, the mean over the output)"),
-                          cl::init(-1), cl::cat(category()));
+NumberOpt<int64_t> BatchOpt("batch",
+                            cl::desc("Sequences per data-parallel replica "
+                                     "(default 1)"),
+                            cl::init(1), cl::cat(category()));
+NumberOpt<int64_t> IslOpt("isl",
+                          cl::desc("Prompt (input) length in tokens "
+                                   "(default 1024)"),
+                          cl::init(1024), cl::cat(category()));
+NumberOpt<int64_t> OslOpt("osl", cl::desc("Output length in tokens (default 256)"), cl::init(256),
+                          cl::cat(category()));
+NumberOpt<int64_t> PrefixOpt("prefix",
+                             cl::desc("Prompt tokens already cached (prefix "
+                                      "caching; default 0)"),
+                             cl::init(0), cl::cat(category()));
+NumberOpt<int64_t> KvLenOpt("kv-len",
+                            cl::desc("KV length of the decode step (default: "
+                                     "isl + osl/2, the mean over the output)"),
+                            cl::init(-1), cl::cat(category()));
 
 cl::opt<std::string> PassesOpt("passes",
                                cl::desc("Pass pipeline, e.g. expand,decompose "
@@ -86,16 +88,13 @@ cl::list<std::string> PrintAfter("print-after",
 cl::opt<bool> ListPasses("list-passes", cl::desc("List the passes and exit"),
                          cl::cat(category()));
 
-cl::opt<ir::MlaForm> MlaOpt(
+EnumOpt<ir::MlaForm> MlaOpt(
     "mla", cl::desc("Form of MLA attention"), cl::init(ir::MlaForm::Auto),
-    cl::values(clEnumValN(ir::MlaForm::Auto, "auto",
-                          "absorbed for decode, plain for prefill"),
-               clEnumValN(ir::MlaForm::Plain, "plain",
-                          "decompress K and V, then attention"),
-               clEnumValN(ir::MlaForm::Absorbed, "absorbed",
-                          "attend over the latent cache")),
+    cl::values(clEnumValN(ir::MlaForm::Auto, "auto", "absorbed for decode, plain for prefill"),
+               clEnumValN(ir::MlaForm::Plain, "plain", "decompress K and V, then attention"),
+               clEnumValN(ir::MlaForm::Absorbed, "absorbed", "attend over the latent cache")),
     cl::cat(category()));
-cl::opt<ir::ExpertRouting> RoutingOpt(
+EnumOpt<ir::ExpertRouting> RoutingOpt(
     "expert-routing", cl::desc("How MoE tokens spread over the experts"),
     cl::init(ir::ExpertRouting::Random),
     cl::values(clEnumValN(ir::ExpertRouting::Random, "random",
@@ -569,8 +568,7 @@ int ssc::driver::emitReport(CompileInputs &In, bool JSON, bool CSV) {
   CompileOptions CO = compileOptionsFromFlags();
   // Counts of --mode=offline alone: given, they must be in range and the
   // mode offline (\p WhatItDoes says why not otherwise).
-  auto OfflineCount = [&](const cl::opt<int64_t> &Opt, const char *Name,
-                          const char *WhatItDoes) {
+  auto OfflineCount = [&](const NumberOpt<int64_t> &Opt, const char *Name, const char *WhatItDoes) {
     if (!Opt.getNumOccurrences())
       return true;
     if (ModeOpt != ServingMode::Offline) {

@@ -11,6 +11,7 @@
 #include "Commands.h"
 
 #include "ssc/Cost/Profile.h"
+#include "ssc/Support/CommandLine.h"
 #include "ssc/Support/DataPaths.h"
 #include "ssc/Sweep/ModelVariant.h"
 #include "ssc/Sweep/Runner.h"
@@ -50,13 +51,13 @@ cl::opt<std::string> ProfileOpt("profile",
                                          "sweep file's)"),
                                 cl::value_desc("name"), cl::sub(driver::SweepCmd),
                                 cl::cat(Cat));
-cl::opt<PhaseChoice> PhaseOpt(
-    "phase", cl::desc("Which phases to cost (default both)"),
-    cl::values(clEnumValN(PhaseChoice::Prefill, "prefill", "the prompt"),
-               clEnumValN(PhaseChoice::Decode, "decode", "one decode step"),
-               clEnumValN(PhaseChoice::Both, "both", "prefill, then decode")),
-    cl::sub(driver::SweepCmd), cl::cat(Cat));
-cl::opt<ir::MlaForm> MlaOpt(
+EnumOpt<PhaseChoice>
+    PhaseOpt("phase", cl::desc("Which phases to cost (default both)"),
+             cl::values(clEnumValN(PhaseChoice::Prefill, "prefill", "the prompt"),
+                        clEnumValN(PhaseChoice::Decode, "decode", "one decode step"),
+                        clEnumValN(PhaseChoice::Both, "both", "prefill, then decode")),
+             cl::sub(driver::SweepCmd), cl::cat(Cat));
+EnumOpt<ir::MlaForm> MlaOpt(
     "mla", cl::desc("Form of MLA attention"), cl::init(ir::MlaForm::Auto),
     cl::values(clEnumValN(ir::MlaForm::Auto, "auto", "absorbed for decode, plain for prefill"),
                clEnumValN(ir::MlaForm::Plain, "plain", "decompress K and V, then attention"),
@@ -75,11 +76,11 @@ cl::list<std::string> ParamOpt("param",
                                cl::cat(Cat));
 
 enum class FormatChoice { CSV, JSON };
-cl::opt<FormatChoice> FormatOpt(
-    "format", cl::desc("Output format"), cl::init(FormatChoice::CSV),
-    cl::values(clEnumValN(FormatChoice::CSV, "csv", "comma-separated rows (default)"),
-               clEnumValN(FormatChoice::JSON, "json", "one JSON object per line")),
-    cl::sub(driver::SweepCmd), cl::cat(Cat));
+EnumOpt<FormatChoice>
+    FormatOpt("format", cl::desc("Output format"), cl::init(FormatChoice::CSV),
+              cl::values(clEnumValN(FormatChoice::CSV, "csv", "comma-separated rows (default)"),
+                         clEnumValN(FormatChoice::JSON, "json", "one JSON object per line")),
+              cl::sub(driver::SweepCmd), cl::cat(Cat));
 cl::opt<std::string> OutputPath("o", cl::desc("Write the rows to <file> (default: "
                                               "standard output)"),
                                 cl::value_desc("file"), cl::init("-"),
@@ -106,18 +107,18 @@ cl::opt<bool> HeaderOpt("header",
                         cl::desc("Print the CSV header (default: on, except in "
                                  "shards after the first)"),
                         cl::sub(driver::SweepCmd), cl::cat(Cat));
-cl::opt<unsigned> JobsOpt("jobs",
-                          cl::desc("Threads (default: 1 for small sweeps, else every "
-                                   "core)"),
-                          cl::init(0), cl::sub(driver::SweepCmd), cl::cat(Cat));
+NumberOpt<unsigned> JobsOpt("jobs",
+                            cl::desc("Threads (default: 1 for small sweeps, else every "
+                                     "core)"),
+                            cl::init(0), cl::sub(driver::SweepCmd), cl::cat(Cat));
 cl::alias JobsAlias("j", cl::desc("Alias for --jobs"), cl::aliasopt(JobsOpt));
 // `ssc FILE --target h100x16` names one target; a sweep crosses GPU kinds
 // and counts instead. Accepted only to say so.
 cl::opt<std::string> TargetOpt("target", cl::Hidden, cl::sub(driver::SweepCmd), cl::cat(Cat));
-cl::opt<double> ProgressAfter("progress-after",
-                              cl::desc("Show progress on stderr once the sweep has run "
-                                       "this many seconds (default 1)"),
-                              cl::init(1.0), cl::sub(driver::SweepCmd), cl::cat(Cat));
+NumberOpt<double> ProgressAfter("progress-after",
+                                cl::desc("Show progress on stderr once the sweep has run "
+                                         "this many seconds (default 1)"),
+                                cl::init(1.0), cl::sub(driver::SweepCmd), cl::cat(Cat));
 cl::opt<bool> TimeOpt("time",
                       cl::desc("Print the time spent lowering and evaluating"),
                       cl::sub(driver::SweepCmd), cl::cat(Cat));

@@ -19,6 +19,7 @@
 #include "ssc/Report/Report.h"
 #include "ssc/Report/Uncertainty.h"
 #include "ssc/Spec/Plan.h"
+#include "ssc/Support/CommandLine.h"
 #include "ssc/Support/DataPaths.h"
 #include "ssc/Support/Format.h"
 #include "ssc/Support/JSONLocator.h"
@@ -48,12 +49,12 @@ cl::opt<std::string> ProfileName("profile",
                                  cl::value_desc("name"), cl::init("default"),
                                  cl::sub(driver::ValidateCmd), cl::cat(driver::category()));
 enum class TableFormat { Text, CSV, JSON };
-cl::opt<TableFormat> Format(
-    "format", cl::desc("Output format"), cl::init(TableFormat::Text),
-    cl::values(clEnumValN(TableFormat::Text, "text", "a table and two summary lines"),
-               clEnumValN(TableFormat::CSV, "csv", "one row per measurement"),
-               clEnumValN(TableFormat::JSON, "json", "one JSON document")),
-    cl::sub(driver::ValidateCmd), cl::cat(driver::category()));
+EnumOpt<TableFormat>
+    Format("format", cl::desc("Output format"), cl::init(TableFormat::Text),
+           cl::values(clEnumValN(TableFormat::Text, "text", "a table and two summary lines"),
+                      clEnumValN(TableFormat::CSV, "csv", "one row per measurement"),
+                      clEnumValN(TableFormat::JSON, "json", "one JSON document")),
+           cl::sub(driver::ValidateCmd), cl::cat(driver::category()));
 
 /// One row of the table, its fields with their locations.
 struct Row {

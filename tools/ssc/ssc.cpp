@@ -13,6 +13,7 @@
 #include "ssc/Analysis/SummaryPrinter.h"
 #include "ssc/Sema/Sema.h"
 #include "ssc/Spec/SpecPrinter.h"
+#include "ssc/Support/CommandLine.h"
 #include "ssc/Support/DataPaths.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -39,33 +40,29 @@ cl::OptionCategory &SSCCategory = driver::category();
 cl::opt<std::string> InputFile(cl::Positional, cl::desc("<input .arch file>"),
                                cl::cat(SSCCategory));
 
-cl::opt<EmitKind> Emit(
-    "emit", cl::desc("What to print"), cl::init(EmitKind::AST),
-    cl::values(clEnumValN(EmitKind::AST, "ast",
-                          "the input, checked and normalized, in the language"),
-               clEnumValN(EmitKind::Model, "model",
-                          "the checked model with every default explicit"),
-               clEnumValN(EmitKind::IR, "ir", "the IR after the pass pipeline"),
-               clEnumValN(EmitKind::Kernels, "kernels",
-                          "one kernel per line, per device class"),
-               clEnumValN(EmitKind::Summary, "summary",
-                          "parameters, KV cache and FLOPs per token"),
-               clEnumValN(EmitKind::Report, "report",
-                          "time, throughput and memory on the target")),
-    cl::cat(SSCCategory));
+EnumOpt<EmitKind>
+    Emit("emit", cl::desc("What to print"), cl::init(EmitKind::AST),
+         cl::values(
+             clEnumValN(EmitKind::AST, "ast", "the input, checked and normalized, in the language"),
+             clEnumValN(EmitKind::Model, "model", "the checked model with every default explicit"),
+             clEnumValN(EmitKind::IR, "ir", "the IR after the pass pipeline"),
+             clEnumValN(EmitKind::Kernels, "kernels", "one kernel per line, per device class"),
+             clEnumValN(EmitKind::Summary, "summary", "parameters, KV cache and FLOPs per token"),
+             clEnumValN(EmitKind::Report, "report", "time, throughput and memory on the target")),
+         cl::cat(SSCCategory));
 
-cl::opt<OutputFormat> Format(
-    "format", cl::desc("Output format of --emit"), cl::init(OutputFormat::Text),
-    cl::values(clEnumValN(OutputFormat::Text, "text", "for people (default)"),
-               clEnumValN(OutputFormat::JSON, "json", "one JSON document"),
-               clEnumValN(OutputFormat::CSV, "csv", "comma-separated rows")),
-    cl::cat(SSCCategory));
+EnumOpt<OutputFormat>
+    Format("format", cl::desc("Output format of --emit"), cl::init(OutputFormat::Text),
+           cl::values(clEnumValN(OutputFormat::Text, "text", "for people (default)"),
+                      clEnumValN(OutputFormat::JSON, "json", "one JSON document"),
+                      clEnumValN(OutputFormat::CSV, "csv", "comma-separated rows")),
+           cl::cat(SSCCategory));
 
-cl::opt<unsigned long long> ContextLength(
-    "context",
-    cl::desc("Context length in tokens for --emit=summary (default: 4096, or "
-             "the model's context if shorter)"),
-    cl::value_desc("N"), cl::init(0), cl::cat(SSCCategory));
+NumberOpt<unsigned long long>
+    ContextLength("context",
+                  cl::desc("Context length in tokens for --emit=summary (default: 4096, or "
+                           "the model's context if shorter)"),
+                  cl::value_desc("N"), cl::init(0), cl::cat(SSCCategory));
 
 cl::opt<bool> IncludeMtp("mtp",
                          cl::desc("Include the model's multi-token-prediction layers: "
@@ -238,10 +235,17 @@ int main(int argc, char **argv) {
   InitLLVM X(argc, argv);
   cl::HideUnrelatedOptions(SSCCategory);
   cl::SetVersionPrinter(printVersion);
-  cl::ParseCommandLineOptions(argc, argv,
-                              "ssc: a compiler for LLM architectures\n\n"
-                              "  ssc FILE.arch [--target gpuxN] [--plan P] "
-                              "[--emit=...]\n");
+  {
+    // Errors in the flags come out as ssc's own ("ssc: error: ...").
+    SourceMgr SM;
+    DiagnosticEngine Diags(SM);
+    if (!parseCommandLine(argc, argv,
+                          "ssc: a compiler for LLM architectures\n\n"
+                          "  ssc FILE.arch [--target gpuxN] [--plan P] "
+                          "[--emit=...]\n",
+                          Diags))
+      return 1;
+  }
 
   for (const driver::Subcommand &S : Subcommands)
     if (S.Cmd && *S.Cmd)

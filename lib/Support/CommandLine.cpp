@@ -1,0 +1,145 @@
+//===- CommandLine.cpp - Command-line errors as ssc diagnostics -----------===//
+
+#include "ssc/Support/CommandLine.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cctype>
+#include <cstring>
+#include <utility>
+
+using namespace ssc;
+using llvm::StringRef;
+
+namespace {
+
+/// The text between the first pair of single quotes after \p From, or empty.
+StringRef quoted(StringRef S, size_t From = 0) {
+  size_t Open = S.find('\'', From);
+  if (Open == StringRef::npos)
+    return {};
+  size_t Close = S.find('\'', Open + 1);
+  if (Close == StringRef::npos)
+    return {};
+  return S.slice(Open + 1, Close);
+}
+
+/// llvm::cl's sentence as ours: no exclamation mark, lower-case start.
+std::string plain(StringRef S) {
+  S = S.trim().rtrim('!').rtrim();
+  std::string Out = S.str();
+  // Lower the first letter unless the first word is an acronym or a flag.
+  if (Out.size() > 1 && std::isupper(static_cast<unsigned char>(Out[0])) &&
+      !std::isupper(static_cast<unsigned char>(Out[1])))
+    Out[0] = llvm::toLower(Out[0]);
+  return Out;
+}
+
+/// The error llvm::cl gives as "for the --NAME option: MESSAGE".
+std::string optionError(StringRef Flag, StringRef Msg) {
+  if (Msg.starts_with("Cannot find option named"))
+    return "unknown value '" + quoted(Msg).str() + "' for " + Flag.str();
+  if (Msg.contains("value invalid for") || Msg.contains("is invalid value for"))
+    return "invalid value '" + quoted(Msg).str() + "' for " + Flag.str();
+  if (Msg.starts_with("may only occur zero or one times"))
+    return Flag.str() + " given more than once";
+  if (Msg.starts_with("requires a value"))
+    return Flag.str() + " requires a value";
+  if (Msg.starts_with("does not allow a value"))
+    return Flag.str() + " takes no value; '" + quoted(Msg).str() + "' given";
+  return Flag.str() + ": " + plain(Msg);
+}
+
+} // namespace
+
+std::vector<CommandLineDiagnostic> ssc::translateCommandLineErrors(StringRef Text,
+                                                                   StringRef ProgramName) {
+  std::vector<CommandLineDiagnostic> Out;
+  llvm::SmallVector<StringRef, 8> Lines;
+  Text.split(Lines, '\n', -1, /*KeepEmpty=*/false);
+  std::string Prefix = ProgramName.str() + ": ";
+  std::string Unknown; // the option of the last "unknown option" error
+  for (StringRef Line : Lines) {
+    Line = Line.rtrim();
+    if (Line.empty())
+      continue;
+    if (!Line.consume_front(Prefix)) {
+      // The second line of "Too many positional arguments specified!":
+      // "Can specify at most 1 positional arguments: See: ssc --help".
+      StringRef Lead = Line.split(": See:").first;
+      if (Lead.consume_front("Can specify at most ") && !Out.empty() && !Out.back().IsNote) {
+        Out.back().Message += "; at most " + Lead.split(' ').first.str() + " allowed";
+        continue;
+      }
+      Out.push_back({/*IsNote=*/true, plain(Lead)});
+      continue;
+    }
+    if (Line.starts_with("Did you mean")) {
+      // llvm::cl suggests its nearest option however far it is ("-h" for
+      // "--bogus"); ssc keeps the suggestions its own rule finds close.
+      StringRef Hint = quoted(Line);
+      StringRef Candidate = Hint.split('=').first.ltrim('-');
+      if (!Unknown.empty() && !Out.empty() && !Out.back().IsNote &&
+          !closestMatch(StringRef(Unknown).split('=').first.ltrim('-'), {Candidate}).empty())
+        Out.back().Message += "; did you mean '" + Hint.str() + "'?";
+      continue;
+    }
+    Unknown.clear();
+    if (Line.starts_with("Unknown command line argument")) {
+      Unknown = quoted(Line).str();
+      Out.push_back({false, "unknown option '" + Unknown + "'"});
+      continue;
+    }
+    if (Line.starts_with("Too many positional arguments")) {
+      Out.push_back({false, "too many input files"});
+      continue;
+    }
+    if (Line.starts_with("for the ")) {
+      StringRef Rest = Line.drop_front(strlen("for the "));
+      size_t End = Rest.find(" option: ");
+      if (End != StringRef::npos) {
+        Out.push_back(
+            {false, optionError(Rest.take_front(End), Rest.drop_front(End + strlen(" option: ")))});
+        continue;
+      }
+    }
+    Out.push_back({false, plain(Line)});
+  }
+  return Out;
+}
+
+bool ssc::reportBadOptionValue(const llvm::cl::Option &O, StringRef Value, StringRef Expected,
+                               llvm::ArrayRef<StringRef> Alternatives) {
+  std::string Flag = (O.ArgStr.size() == 1 ? "-" : "--") + O.ArgStr.str();
+  std::string Msg;
+  if (!Alternatives.empty())
+    Msg = "unknown value '" + Value.str() + "' for " + Flag + "; expected " +
+          joinAlternatives(Alternatives) + didYouMean(Value, Alternatives);
+  else
+    Msg = "invalid value '" + Value.str() + "' for " + Flag +
+          (Expected.empty() ? "" : "; expected " + Expected.str());
+  llvm::errs() << "ssc: error: " << Msg << "\n";
+  return true;
+}
+
+bool ssc::parseCommandLine(int Argc, const char *const *Argv, StringRef Overview,
+                           DiagnosticEngine &Diags) {
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  bool OK = llvm::cl::ParseCommandLineOptions(Argc, Argv, Overview, &OS);
+  OS.flush();
+  // llvm::cl names the program by its file name.
+  StringRef Program = Argc > 0 ? llvm::sys::path::filename(Argv[0]) : StringRef("ssc");
+  for (const CommandLineDiagnostic &D : translateCommandLineErrors(Text, Program)) {
+    if (D.IsNote)
+      Diags.note(D.Message);
+    else if (OK)
+      Diags.warning(D.Message);
+    else
+      Diags.error(D.Message);
+  }
+  return OK;
+}
