@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
+#include <random>
+#include <vector>
 
 using namespace ssc;
 using namespace ssc::cost;
@@ -77,6 +81,68 @@ TEST(Metrics, GroupedGemmReadsTheExpertsThatGetTokens) {
   ir::OpMetrics M = ir::metricsOf(O, W);
   EXPECT_DOUBLE_EQ(M.WeightBytes, 32.0 * 7168 * 4096);   // all resident
   EXPECT_NEAR(M.WeightRead, 7168.0 * 4096, 1e-6 * M.WeightRead); // one read
+}
+
+// The busiest of R ranks under random routing, against a seeded simulation
+// of DeepSeek-V3's router (each token picks 8 distinct experts of 256, held
+// 32 per rank on 8 ranks).
+TEST(Metrics, BusiestActiveGroupShare) {
+  std::mt19937 Rng(7);
+  auto Simulate = [&](int Tokens, int Ranks, int Trials) {
+    const int Experts = 256, TopK = 8, PerRank = Experts / Ranks;
+    std::vector<int> All(Experts);
+    std::iota(All.begin(), All.end(), 0);
+    double Sum = 0;
+    for (int T = 0; T < Trials; ++T) {
+      std::vector<char> Active(Experts, 0);
+      for (int Tok = 0; Tok < Tokens; ++Tok) {
+        std::shuffle(All.begin(), All.end(), Rng);
+        for (int K = 0; K < TopK; ++K)
+          Active[All[K]] = 1;
+      }
+      int Max = 0;
+      for (int R = 0; R < Ranks; ++R)
+        Max = std::max(Max, static_cast<int>(std::count(Active.begin() + R * PerRank,
+                                                        Active.begin() + (R + 1) * PerRank, 1)));
+      Sum += Max;
+    }
+    return Sum / Trials;
+  };
+  for (auto [Tokens, Ranks] : {std::pair{1, 8}, {8, 8}, {32, 8}, {4, 4}}) {
+    double G = 256.0 / Ranks;
+    double PerExpert = static_cast<double>(Tokens) * 8 / 256;
+    double Model = ir::busiestActiveGroupShare(G, PerExpert, Ranks) * G;
+    double Sim = Simulate(Tokens, Ranks, 4000);
+    EXPECT_NEAR(Model, Sim, 0.03 * Sim) << Tokens << " tokens on " << Ranks << " ranks";
+    // Above the average rank's count, which it equals with one rank.
+    EXPECT_GT(Model, ir::activeGroupShare(G, PerExpert) * G);
+  }
+  EXPECT_DOUBLE_EQ(ir::busiestActiveGroupShare(32, 0.25, 1), ir::activeGroupShare(32, 0.25));
+  EXPECT_EQ(ir::busiestActiveGroupShare(32, 0, 8), 0);
+  EXPECT_NEAR(ir::busiestActiveGroupShare(32, 64, 8), 1, 1e-9);
+  // More ranks, a busier busiest one; more tokens, never fewer experts read.
+  EXPECT_GT(ir::busiestActiveGroupShare(32, 0.25, 16), ir::busiestActiveGroupShare(32, 0.25, 8));
+  double Last = 0;
+  for (double M = 0.01; M < 20; M *= 1.3) {
+    double S = ir::busiestActiveGroupShare(32, M, 8);
+    EXPECT_GE(S, Last);
+    Last = S;
+  }
+
+  // A grouped GEMM on one of 8 ranks reads the busiest rank's experts.
+  ir::Op O;
+  O.Kind = ir::OpKind::GroupedGemm;
+  O.Groups = 32;
+  O.In = 7168;
+  O.Out = 4096;
+  O.WeightType = DType::FP8;
+  O.ExpertRanks = 8;
+  O.Tokens = ir::Extent::tokens(1.0 / 32);
+  ir::Workload W;
+  W.P = Phase::Decode;
+  W.Batch = 1;
+  EXPECT_NEAR(ir::metricsOf(O, W).WeightRead / (7168.0 * 4096),
+              ir::busiestActiveGroupShare(32, 1.0 / 32, 8) * 32, 1e-9);
 }
 
 TEST(Curve, NextPowerOfTwoAbove) {

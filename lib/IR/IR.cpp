@@ -264,6 +264,25 @@ double ssc::ir::activeGroupShare(double Groups, double TokensPerGroup) {
   return 1 - Empty;
 }
 
+double ssc::ir::busiestActiveGroupShare(double Groups, double TokensPerGroup, int64_t Ranks) {
+  double P = activeGroupShare(Groups, TokensPerGroup);
+  int64_t G = static_cast<int64_t>(std::llround(Groups));
+  if (Ranks <= 1 || G < 1 || P <= 0 || P >= 1)
+    return P;
+  // A rank's active groups X ~ Binomial(G, P); the busiest of R independent
+  // ranks has E[max] = sum over j < G of 1 - F(j)^R, F the binomial CDF.
+  double LogP = std::log(P), LogQ = std::log1p(-P);
+  double LogGFact = std::lgamma(static_cast<double>(G) + 1);
+  double Cdf = 0, ExpectedMax = 0;
+  for (int64_t J = 0; J < G; ++J) {
+    double Jd = static_cast<double>(J);
+    Cdf += std::exp(LogGFact - std::lgamma(Jd + 1) - std::lgamma(static_cast<double>(G - J) + 1) +
+                    Jd * LogP + static_cast<double>(G - J) * LogQ);
+    ExpectedMax += 1 - std::pow(std::min(Cdf, 1.0), static_cast<double>(Ranks));
+  }
+  return std::clamp(ExpectedMax / static_cast<double>(G), P, 1.0);
+}
+
 OpMetrics ssc::ir::metricsOf(const Op &O, const Workload &W) {
   OpMetrics R;
   double T = O.Tokens.eval(W);
@@ -317,7 +336,8 @@ OpMetrics ssc::ir::metricsOf(const Op &O, const Workload &W) {
     double G = O.Groups;
     R.Flops = 2 * G * T * In * Out;
     R.WeightBytes = G * (In * Out + (O.Bias ? Out : 0)) * Wt;
-    R.WeightRead = R.WeightBytes * (O.EvenRows ? std::min(1.0, T) : activeGroupShare(G, T));
+    R.WeightRead = R.WeightBytes *
+                   (O.EvenRows ? std::min(1.0, T) : busiestActiveGroupShare(G, T, O.ExpertRanks));
     R.ActBytes = G * T * (In * GemmIn + Out * Act);
     return Finish();
   }

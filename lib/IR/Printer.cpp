@@ -127,6 +127,8 @@ void ssc::ir::printOp(const Module &M, const Op &O, llvm::raw_ostream &OS) {
     else
       A.add("tokens_per_expert", T).add("in", O.In).add("out", O.Out);
     A.add("experts", O.ExpertsTotal).add("dtype", dtypeName(O.WeightType)).flag("bias", O.Bias);
+    if (O.ExpertRanks > 1)
+      A.add("expert_ranks", O.ExpertRanks);
     A.flag("even_rows", O.EvenRows);
     Type = "(" + shape({static_cast<double>(O.Groups), T, static_cast<double>(O.In)}, O.ActType) +
            ", " + shape({static_cast<double>(O.Groups), static_cast<double>(O.In),
@@ -299,6 +301,8 @@ llvm::json::Value ssc::ir::moduleToJSON(const Module &M) {
         J["out"] = O.Out;
       if (O.Groups)
         J["groups"] = O.Groups;
+      if (O.ExpertRanks > 1)
+        J["expert_ranks"] = O.ExpertRanks;
       if (isQuantRole(O.R))
         J["quant_group"] = O.QuantGroup;
       if (O.Kind == OpKind::Gemm || O.Kind == OpKind::GroupedGemm ||

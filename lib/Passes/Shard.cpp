@@ -519,6 +519,7 @@ void ShardPass::shardMoe(Op O) {
     sliceExpert(O);
     O.How = Split::Experts;
     O.WeightShards = EP * ETP;
+    O.ExpertRanks = EP;
     push(O);
     if (O.R == Role::ExpertDown) {
       if (ETP > 1)
@@ -584,6 +585,7 @@ void ShardPass::shardMoeReplicated(Op O) {
     sliceExpert(O);
     O.How = Split::Experts;
     O.WeightShards = EP * ETP;
+    O.ExpertRanks = EP;
     push(O);
     if (O.R == Role::ExpertDown)
       LocalPermute(O, Role::Combine, Mod->Prec.Combine);

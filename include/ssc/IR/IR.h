@@ -241,6 +241,10 @@ struct Op {
                            // counts); linear: batched per-head GEMMs (MLA
                            // absorption); 0: one
   int64_t ExpertsTotal = 0; // experts in the model (for expected activation)
+  /// Expert GEMMs: the ranks holding different experts (ep). Tokens routed
+  /// at random leave them different numbers of active experts, and the step
+  /// waits for the rank that reads the most (ir::busiestActiveGroupShare).
+  int64_t ExpertRanks = 1;
   /// Expert GEMMs: every group gets the same rows rather than tokens routed
   /// at random (which leave some groups, and their weights, untouched).
   bool EvenRows = false;
@@ -326,6 +330,15 @@ OpMetrics metricsOf(const Op &O, const Workload &W);
 /// groups only: at one token per expert about 63% of them, at 1/32 (one
 /// token routed over 32 local experts) one expert's.
 double activeGroupShare(double Groups, double TokensPerGroup);
+
+/// The share of its \p Groups groups that the busiest of \p Ranks ranks
+/// reads, each rank holding as many groups and the rows routed at random over
+/// all of them: the expected maximum over the ranks of a binomial count of
+/// active groups (each active with probability activeGroupShare, ranks taken
+/// as independent). DeepSeek-V3 at batch 1 on 8 ranks of 32 experts: 8 pairs
+/// make the average rank read 1 expert and the busiest 2.6. Equals
+/// activeGroupShare with one rank, and 1 once every group gets rows.
+double busiestActiveGroupShare(double Groups, double TokensPerGroup, int64_t Ranks);
 
 /// Query-key pairs one sequence's attention covers: the Query new tokens at
 /// positions Context+1 .. Context+Query, each attending to the keys its
