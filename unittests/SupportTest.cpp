@@ -190,6 +190,24 @@ TEST(CommandLine, ValueParsers) {
                  "did you mean 'alpha'?\n");
   EXPECT_EQ(I, 16);
   EXPECT_EQ(Chosen, E::B);
+
+  BoolOpt B("test-b", llvm::cl::cat(Cat));
+  for (llvm::StringRef Yes : {"", "true", "TRUE", "True", "1"}) {
+    bool Out = false;
+    EXPECT_FALSE(B.getParser().parse(B, "test-b", Yes, Out));
+    EXPECT_TRUE(Out) << Yes.str();
+  }
+  for (llvm::StringRef No : {"false", "FALSE", "False", "0"}) {
+    bool Out = true;
+    EXPECT_FALSE(B.getParser().parse(B, "test-b", No, Out));
+    EXPECT_FALSE(Out) << No.str();
+  }
+  testing::internal::CaptureStderr();
+  bool Out = false;
+  EXPECT_TRUE(B.getParser().parse(B, "test-b", "yes", Out));
+  llvm::errs().flush();
+  EXPECT_EQ(testing::internal::GetCapturedStderr(),
+            "ssc: error: invalid value 'yes' for --test-b; expected true or false\n");
 }
 
 TEST(JSONLocator, FindsNestedKeys) {

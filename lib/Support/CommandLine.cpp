@@ -125,8 +125,37 @@ bool ssc::reportBadOptionValue(const llvm::cl::Option &O, StringRef Value, Strin
   return true;
 }
 
+/// The option the last argument names when it needs a value it does not
+/// have (llvm::cl reports that itself, in its own words, on llvm::errs()).
+static const llvm::cl::Option *missingValue(int Argc, const char *const *Argv) {
+  if (Argc < 2)
+    return nullptr;
+  StringRef Last = Argv[Argc - 1];
+  if (!Last.starts_with("-") || Last == "-" || Last == "--" || Last.contains('='))
+    return nullptr;
+  // The subcommand is the first argument when it names one.
+  llvm::cl::SubCommand *Sub = &llvm::cl::SubCommand::getTopLevel();
+  for (llvm::cl::SubCommand *S : llvm::cl::getRegisteredSubcommands())
+    if (!S->getName().empty() && S->getName() == StringRef(Argv[1]))
+      Sub = S;
+  auto &Opts = llvm::cl::getRegisteredOptions(*Sub);
+  auto It = Opts.find(Last.ltrim('-'));
+  if (It == Opts.end() || It->second->getValueExpectedFlag() != llvm::cl::ValueRequired)
+    return nullptr;
+  return It->second;
+}
+
 bool ssc::parseCommandLine(int Argc, const char *const *Argv, StringRef Overview,
                            DiagnosticEngine &Diags) {
+  if (const llvm::cl::Option *O = missingValue(Argc, Argv)) {
+    bool Short = O->ArgStr.size() == 1;
+    std::string Flag = (Short ? "-" : "--") + O->ArgStr.str();
+    if (O->ValueStr.empty())
+      Diags.error(Flag + " needs a value; see 'ssc --help'");
+    else
+      Diags.error(Flag + " needs a value, as in " + Flag + (Short ? " " : "=") + O->ValueStr.str());
+    return false;
+  }
   std::string Text;
   llvm::raw_string_ostream OS(Text);
   bool OK = llvm::cl::ParseCommandLineOptions(Argc, Argv, Overview, &OS);

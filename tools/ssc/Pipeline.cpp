@@ -79,14 +79,13 @@ cl::opt<std::string> PassesOpt("passes",
                                cl::desc("Pass pipeline, e.g. expand,decompose "
                                         "(default: all passes)"),
                                cl::value_desc("a,b,c"), cl::cat(category()));
-cl::opt<bool> PrintAfterAll("print-after-all", cl::desc("Print the IR after each pass"),
-                            cl::cat(category()));
+BoolOpt PrintAfterAll("print-after-all", cl::desc("Print the IR after each pass"),
+                      cl::cat(category()));
 cl::list<std::string> PrintAfter("print-after",
                                  cl::desc("Print the IR after the named pass"),
                                  cl::value_desc("pass"), cl::CommaSeparated,
                                  cl::cat(category()));
-cl::opt<bool> ListPasses("list-passes", cl::desc("List the passes and exit"),
-                         cl::cat(category()));
+BoolOpt ListPasses("list-passes", cl::desc("List the passes and exit"), cl::cat(category()));
 
 EnumOpt<ir::MlaForm> MlaOpt(
     "mla", cl::desc("Form of MLA attention"), cl::init(ir::MlaForm::Auto),
@@ -103,10 +102,10 @@ EnumOpt<ir::ExpertRouting> RoutingOpt(
                clEnumValN(ir::ExpertRouting::Even, "even",
                           "every expert the same tokens, as kernel benchmarks lay them out")),
     cl::cat(category()));
-cl::opt<bool> FuseOpt("fuse-projections",
-                      cl::desc("Fuse q/k/v and gate/up into one GEMM each "
-                               "(default true)"),
-                      cl::init(true), cl::cat(category()));
+BoolOpt FuseOpt("fuse-projections",
+                cl::desc("Fuse q/k/v and gate/up into one GEMM each "
+                         "(default true)"),
+                cl::init(true), cl::cat(category()));
 
 cl::opt<std::string> WeightDTypeOpt("weight-dtype",
                                     cl::desc("Weights and GEMMs (default: the "

@@ -63,11 +63,11 @@ EnumOpt<ir::MlaForm> MlaOpt(
                clEnumValN(ir::MlaForm::Plain, "plain", "decompress K and V, then attention"),
                clEnumValN(ir::MlaForm::Absorbed, "absorbed", "attend over the latent cache")),
     cl::sub(driver::SweepCmd), cl::cat(Cat));
-cl::opt<bool> FuseOpt("fuse-projections",
-                      cl::desc("Fuse q/k/v and gate/up into one GEMM each (default true)"),
-                      cl::init(true), cl::sub(driver::SweepCmd), cl::cat(Cat));
-cl::opt<bool> MtpOpt("mtp", cl::desc("Run the model's multi-token-prediction layers"),
-                     cl::sub(driver::SweepCmd), cl::cat(Cat));
+BoolOpt FuseOpt("fuse-projections",
+                cl::desc("Fuse q/k/v and gate/up into one GEMM each (default true)"),
+                cl::init(true), cl::sub(driver::SweepCmd), cl::cat(Cat));
+BoolOpt MtpOpt("mtp", cl::desc("Run the model's multi-token-prediction layers"),
+               cl::sub(driver::SweepCmd), cl::cat(Cat));
 
 cl::list<std::string> ParamOpt("param",
                                cl::desc("Sweep a profile parameter, as in "
@@ -89,24 +89,24 @@ cl::opt<std::string> SlaOpt("sla",
                             cl::desc("Keep points within these bounds, as in "
                                      "\"tpot<=50ms,ttft<=2s,tps_user>=20\""),
                             cl::value_desc("bounds"), cl::sub(driver::SweepCmd), cl::cat(Cat));
-cl::opt<bool> ParetoOpt("pareto",
-                        cl::desc("Print the Pareto frontier of tokens/s per GPU "
-                                 "against tokens/s per user"),
-                        cl::sub(driver::SweepCmd), cl::cat(Cat));
-cl::opt<bool> BestOpt("best", cl::desc("Print the best point (tokens/s per GPU) per target"),
-                      cl::sub(driver::SweepCmd), cl::cat(Cat));
-cl::opt<bool> KeepInvalid("keep-invalid",
-                          cl::desc("Print a row for every point, with its status "
-                                   "and the reason it is not valid"),
-                          cl::sub(driver::SweepCmd), cl::cat(Cat));
+BoolOpt ParetoOpt("pareto",
+                  cl::desc("Print the Pareto frontier of tokens/s per GPU "
+                           "against tokens/s per user"),
+                  cl::sub(driver::SweepCmd), cl::cat(Cat));
+BoolOpt BestOpt("best", cl::desc("Print the best point (tokens/s per GPU) per target"),
+                cl::sub(driver::SweepCmd), cl::cat(Cat));
+BoolOpt KeepInvalid("keep-invalid",
+                    cl::desc("Print a row for every point, with its status "
+                             "and the reason it is not valid"),
+                    cl::sub(driver::SweepCmd), cl::cat(Cat));
 cl::opt<std::string> ShardOpt("shard",
                               cl::desc("Run part i of n (1-based); the parts' outputs "
                                        "concatenate"),
                               cl::value_desc("i/n"), cl::sub(driver::SweepCmd), cl::cat(Cat));
-cl::opt<bool> HeaderOpt("header",
-                        cl::desc("Print the CSV header (default: on, except in "
-                                 "shards after the first)"),
-                        cl::sub(driver::SweepCmd), cl::cat(Cat));
+BoolOpt HeaderOpt("header",
+                  cl::desc("Print the CSV header (default: on, except in "
+                           "shards after the first)"),
+                  cl::sub(driver::SweepCmd), cl::cat(Cat));
 NumberOpt<unsigned> JobsOpt("jobs",
                             cl::desc("Threads (default: 1 for small sweeps, else every "
                                      "core)"),
@@ -119,11 +119,10 @@ NumberOpt<double> ProgressAfter("progress-after",
                                 cl::desc("Show progress on stderr once the sweep has run "
                                          "this many seconds (default 1)"),
                                 cl::init(1.0), cl::sub(driver::SweepCmd), cl::cat(Cat));
-cl::opt<bool> TimeOpt("time",
-                      cl::desc("Print the time spent lowering and evaluating"),
-                      cl::sub(driver::SweepCmd), cl::cat(Cat));
-cl::opt<bool> DryRun("dry-run", cl::desc("Print the number of points and stop"),
-                     cl::sub(driver::SweepCmd), cl::cat(Cat));
+BoolOpt TimeOpt("time", cl::desc("Print the time spent lowering and evaluating"),
+                cl::sub(driver::SweepCmd), cl::cat(Cat));
+BoolOpt DryRun("dry-run", cl::desc("Print the number of points and stop"),
+               cl::sub(driver::SweepCmd), cl::cat(Cat));
 
 /// One --AXIS=VALUES flag per axis.
 struct AxisFlags {

@@ -64,12 +64,12 @@ NumberOpt<unsigned long long>
                            "the model's context if shorter)"),
                   cl::value_desc("N"), cl::init(0), cl::cat(SSCCategory));
 
-cl::opt<bool> IncludeMtp("mtp",
-                         cl::desc("Include the model's multi-token-prediction layers: "
-                                  "counted in --emit=summary, run in every step of the IR, "
-                                  "kernels and report (their draft tokens' acceptance is "
-                                  "not modeled)"),
-                         cl::cat(SSCCategory));
+BoolOpt IncludeMtp("mtp",
+                   cl::desc("Include the model's multi-token-prediction layers: "
+                            "counted in --emit=summary, run in every step of the IR, "
+                            "kernels and report (their draft tokens' acceptance is "
+                            "not modeled)"),
+                   cl::cat(SSCCategory));
 
 cl::opt<std::string> TargetName("target",
                                 cl::desc("GPUs to run on, e.g. h100x16 or "
@@ -97,11 +97,10 @@ cl::opt<std::string> CatalogPath("catalog",
                                  cl::value_desc("file"), cl::cat(SSCCategory),
                                  cl::sub(cl::SubCommand::getAll()));
 
-cl::opt<bool> WarningsAsErrors("Werror", cl::desc("Treat warnings as errors"),
-                               cl::cat(SSCCategory),
-                               cl::sub(cl::SubCommand::getAll()));
-cl::opt<bool> NoWarnings("w", cl::desc("Suppress warnings"), cl::cat(SSCCategory),
+BoolOpt WarningsAsErrors("Werror", cl::desc("Treat warnings as errors"), cl::cat(SSCCategory),
                          cl::sub(cl::SubCommand::getAll()));
+BoolOpt NoWarnings("w", cl::desc("Suppress warnings"), cl::cat(SSCCategory),
+                   cl::sub(cl::SubCommand::getAll()));
 
 void printVersion(raw_ostream &OS) {
   OS << "ssc version " << SSC_VERSION << "\n"

@@ -7,10 +7,9 @@
 // llvm::cl's value parsers print their errors straight to llvm::errs(), so
 // ssc's options parse their values with EnumParser and NumberParser, which
 // word them as ssc does ("ssc: error: unknown value 'foo' for --mode;
-// expected 'phases' or 'offline'"). Two kinds of error keep llvm::cl's words
-// and go straight to llvm::errs(): a flag missing its value ("requires a
-// value!") and a boolean flag's bad value (cl::opt<bool> keeps llvm::cl's
-// parser).
+// expected 'phases' or 'offline'"), and BoolParser for flags. A flag that
+// needs a value but ends the command line is caught before llvm::cl sees
+// it (llvm::cl would print "requires a value!").
 //
 //===----------------------------------------------------------------------===//
 
@@ -107,9 +106,30 @@ private:
   llvm::cl::parser<T> Base;
 };
 
+/// The parser of a boolean flag: `--flag`, `--flag=true` or `--flag=false`
+/// (and llvm::cl's other spellings: 1, 0, TRUE, False, ...); another value
+/// is an error in ssc's words. Declare the option as `BoolOpt`.
+class BoolParser : public llvm::cl::parser<bool> {
+public:
+  using llvm::cl::parser<bool>::parser;
+
+  bool parse(llvm::cl::Option &O, llvm::StringRef, llvm::StringRef Arg, bool &V) {
+    if (Arg.empty() || Arg == "true" || Arg == "TRUE" || Arg == "True" || Arg == "1") {
+      V = true;
+      return false;
+    }
+    if (Arg == "false" || Arg == "FALSE" || Arg == "False" || Arg == "0") {
+      V = false;
+      return false;
+    }
+    return reportBadOptionValue(O, Arg, "true or false");
+  }
+};
+
 /// Options that parse with the parsers above.
 template <typename T> using EnumOpt = llvm::cl::opt<T, false, EnumParser<T>>;
 template <typename T> using NumberOpt = llvm::cl::opt<T, false, NumberParser<T>>;
+using BoolOpt = llvm::cl::opt<bool, false, BoolParser>;
 
 /// Parses the command line as llvm::cl::ParseCommandLineOptions does, but
 /// reports its errors through \p Diags; returns false after an error.
