@@ -58,6 +58,27 @@ TEST(Curve, TimeNeverFallsAsWorkGrows) {
   EXPECT_DOUBLE_EQ(S.evalNonDecreasingTime(16), S.eval(16));
 }
 
+/// DeepSeek-V3's fp8 gate_up GEMM over the 32 experts of one of \p Ranks
+/// expert-parallel GPUs, at one pair per token routed over them.
+ir::Op deepSeekGateUp(int64_t Ranks) {
+  ir::Op O;
+  O.Kind = ir::OpKind::GroupedGemm;
+  O.Groups = 32;
+  O.In = 7168;
+  O.Out = 4096;
+  O.WeightType = DType::FP8;
+  O.ExpertRanks = Ranks;
+  O.Tokens = ir::Extent::tokens(1.0 / 32); // per token of the workload
+  return O;
+}
+
+ir::Workload decodeAtBatch1() {
+  ir::Workload W;
+  W.P = Phase::Decode;
+  W.Batch = 1;
+  return W;
+}
+
 TEST(Metrics, GroupedGemmReadsTheExpertsThatGetTokens) {
   // One token's pair over 32 local experts: one expert's weights.
   EXPECT_NEAR(ir::activeGroupShare(32, 1.0 / 32) * 32, 1.0, 1e-12);
@@ -68,17 +89,7 @@ TEST(Metrics, GroupedGemmReadsTheExpertsThatGetTokens) {
   // Less than one slot (a share of an expert): Poisson rows.
   EXPECT_NEAR(ir::activeGroupShare(0.5, 1), 1 - std::exp(-1.0), 1e-12);
 
-  ir::Op O;
-  O.Kind = ir::OpKind::GroupedGemm;
-  O.Groups = 32;
-  O.In = 7168;
-  O.Out = 4096;
-  O.WeightType = DType::FP8;
-  O.Tokens = ir::Extent::tokens(1.0 / 32); // per token of the workload
-  ir::Workload W;
-  W.P = Phase::Decode;
-  W.Batch = 1;
-  ir::OpMetrics M = ir::metricsOf(O, W);
+  ir::OpMetrics M = ir::metricsOf(deepSeekGateUp(1), decodeAtBatch1());
   EXPECT_DOUBLE_EQ(M.WeightBytes, 32.0 * 7168 * 4096);   // all resident
   EXPECT_NEAR(M.WeightRead, 7168.0 * 4096, 1e-6 * M.WeightRead); // one read
 }
@@ -130,18 +141,7 @@ TEST(Metrics, BusiestActiveGroupShare) {
   }
 
   // A grouped GEMM on one of 8 ranks reads the busiest rank's experts.
-  ir::Op O;
-  O.Kind = ir::OpKind::GroupedGemm;
-  O.Groups = 32;
-  O.In = 7168;
-  O.Out = 4096;
-  O.WeightType = DType::FP8;
-  O.ExpertRanks = 8;
-  O.Tokens = ir::Extent::tokens(1.0 / 32);
-  ir::Workload W;
-  W.P = Phase::Decode;
-  W.Batch = 1;
-  EXPECT_NEAR(ir::metricsOf(O, W).WeightRead / (7168.0 * 4096),
+  EXPECT_NEAR(ir::metricsOf(deepSeekGateUp(8), decodeAtBatch1()).WeightRead / (7168.0 * 4096),
               ir::busiestActiveGroupShare(32, 1.0 / 32, 8) * 32, 1e-9);
 }
 
