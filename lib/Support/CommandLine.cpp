@@ -16,9 +16,9 @@ using llvm::StringRef;
 
 namespace {
 
-/// The text between the first pair of single quotes after \p From, or empty.
-StringRef quoted(StringRef S, size_t From = 0) {
-  size_t Open = S.find('\'', From);
+/// The text between the first pair of single quotes, or empty.
+StringRef quoted(StringRef S) {
+  size_t Open = S.find('\'');
   if (Open == StringRef::npos)
     return {};
   size_t Close = S.find('\'', Open + 1);
