@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Runs ssc on random command lines and checks how it ends.
+
+Each case is a random mix of real flags with edge values (empty, negative,
+fractional, past 64 bits, misspelled enumerators, missing values), a model
+file and sometimes a subcommand, drawn from a fixed seed. Every run must exit
+0, or 1 with each error line in ssc's form ("ssc: error: ..." or
+"FILE:LINE:COL: error: ..."): never a crash, a hang, a sanitizer report, or
+llvm::cl's own wording ("for the --x option: ...!"). Prints the failing
+command lines and a summary line.
+
+  fuzz_flags.py SSC MODEL... --cases N --seed S
+"""
+
+import argparse
+import random
+import re
+import subprocess
+import sys
+
+FLAGS = ["--emit", "--format", "--mode", "--phase", "--batch", "--isl", "--osl", "--kv-len",
+         "--prefix", "--max-batch", "--requests", "--context", "--target", "--mla",
+         "--expert-routing", "--views", "--weight-dtype", "--kv-dtype", "--attn-dtype",
+         "--profile-set", "--passes", "--print-after", "--model", "--mtp", "--fuse-projections",
+         "-Werror", "-w", "-I", "--targt", "--jobs", "--progress-after"]
+VALUES = ["", "0", "-1", "1", "7", "0x10", "1e3", "1.5", "99999999999999999999", "abc", "report",
+          "summary", "ir", "json", "csv", "offline", "ofline", "prefill", "decode", "h100x8",
+          "h200x1", "fp8", "fp4", "bf16", "summary,kernels", "plain", "even", "true", "maybe",
+          "attention_tp=8", "="]
+SUBCOMMANDS = ["validate", "sweep", "import-hf"]
+# ssc's errors: without a place, or at FILE:LINE:COL ("command line:1:7:" for
+# a flag's value that ssc sweep parses).
+ERROR_LINE = re.compile(r"^(ssc: (error|warning|note)|[^:]+:\d+:\d+: (error|warning|note))")
+# llvm::cl's own words. One kind is left to it, beside ssc's error for the
+# same argument: a misspelled long flag that starts with the letter of a
+# one-letter flag taking a value (import-hf's -o: "--osl=x" reads as -o
+# grouped with s and l), which llvm::cl reports as "may not occur within a
+# group" straight to its error stream.
+LLVM_WORDING = re.compile(r"for the -+\S+ option: (?!may not occur within a group)|"
+                          r"Unknown command line argument|Cannot find option named|"
+                          r"value invalid for|requires a value!")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("ssc")
+    ap.add_argument("models", nargs="+")
+    ap.add_argument("--cases", type=int, default=100)
+    ap.add_argument("--seed", type=int, default=1)
+    a = ap.parse_args()
+    rng = random.Random(a.seed)
+    counts = {0: 0, 1: 0}
+    failures = 0
+    for _ in range(a.cases):
+        argv = [a.ssc]
+        if rng.random() < 0.1:
+            argv.append(rng.choice(SUBCOMMANDS))
+        argv.append(rng.choice(a.models))
+        for _ in range(rng.randint(1, 5)):
+            flag, value, form = rng.choice(FLAGS), rng.choice(VALUES), rng.random()
+            if form < 0.5:
+                argv.append(flag + "=" + value)
+            elif form < 0.8:
+                argv += [flag, value]
+            else:
+                argv.append(flag)
+        try:
+            p = subprocess.run(argv, capture_output=True, text=True, errors="replace",
+                               stdin=subprocess.DEVNULL, timeout=120)
+        except subprocess.TimeoutExpired:
+            print("hang:", " ".join(argv))
+            failures += 1
+            continue
+        problems = []
+        if p.returncode not in (0, 1):
+            problems.append("exit status %d" % p.returncode)
+        if re.search(r"Sanitizer|runtime error:|Stack dump|Assertion", p.stderr):
+            problems.append("crash or sanitizer report")
+        if LLVM_WORDING.search(p.stderr):
+            problems.append("llvm::cl wording")
+        if p.returncode == 1 and not any(ERROR_LINE.match(l) for l in p.stderr.splitlines()):
+            problems.append("status 1 without an error line")
+        if problems:
+            failures += 1
+            print("%s: %s\n%s" % ("; ".join(problems), " ".join(argv), p.stderr[-800:]))
+        else:
+            counts[p.returncode] += 1
+    print("%d command lines: %d ran, %d errors, %d failures" %
+          (a.cases, counts[0], counts[1], failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
