@@ -718,6 +718,24 @@ PhaseCost CostModel::evaluate(const ir::Module &M, const ir::Workload &WIn) cons
       continue; // the driver runs lower-kernels before costing
     OpCost C = costOp(M, I, W, IsSplit);
     bool OperandRate = Rules[I].Rate == RateSource::Operands;
+    if (O.Kind == OpKind::GroupedGemm && O.ExpertRanks > 1 && !O.EvenRows &&
+        !Rules[I].ReadIdleGroups && O.Layer >= 0) {
+      // Say so where the busiest rank's reading sets the step: at small
+      // batches, the experts a rank reads vary from rank to rank.
+      double T = O.Tokens.eval(W);
+      double Mean = ir::activeGroupShare(O.Groups, T) * O.Groups;
+      double Busiest = ir::busiestActiveGroupShare(O.Groups, T, O.ExpertRanks) * O.Groups;
+      if (Mean > 0 && Busiest > 1.1 * Mean)
+        Notes.insert(("expert weights read as on the busiest of the " + llvm::Twine(O.ExpertRanks) +
+                      " expert-parallel ranks, which the step waits for: " +
+                      formatShortest(std::round(Busiest * 10) / 10) + " of its " +
+                      formatShortest(std::round(O.Groups * 10) / 10) +
+                      " experts get tokens per layer, " +
+                      formatShortest(std::round(Mean * 10) / 10) +
+                      " on the average rank (tokens routed at random; --expert-routing=even "
+                      "for a benchmark's layout)")
+                         .str());
+    }
     if (OperandRate && !O.isComm() &&
         (O.Kind == OpKind::Gemm || O.Kind == OpKind::GroupedGemm)) {
       if (O.WeightType == DType::MXFP4)
