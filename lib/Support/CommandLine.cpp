@@ -125,13 +125,12 @@ bool ssc::reportBadOptionValue(const llvm::cl::Option &O, StringRef Value, Strin
   return true;
 }
 
-/// The option the last argument names when it needs a value it does not
-/// have (llvm::cl reports that itself, in its own words, on llvm::errs()).
+/// The first option that needs a value and has none: it ends the command
+/// line, or the next argument is another flag ("--target --emit=report"),
+/// which llvm::cl would take as its value. llvm::cl reports the first case
+/// itself, in its own words, on llvm::errs(); the second one it does not.
 static const llvm::cl::Option *missingValue(int Argc, const char *const *Argv) {
   if (Argc < 2)
-    return nullptr;
-  StringRef Last = Argv[Argc - 1];
-  if (!Last.starts_with("-") || Last == "-" || Last == "--" || Last.contains('='))
     return nullptr;
   // The subcommand is the first argument when it names one.
   llvm::cl::SubCommand *Sub = &llvm::cl::SubCommand::getTopLevel();
@@ -139,10 +138,28 @@ static const llvm::cl::Option *missingValue(int Argc, const char *const *Argv) {
     if (!S->getName().empty() && S->getName() == StringRef(Argv[1]))
       Sub = S;
   auto &Opts = llvm::cl::getRegisteredOptions(*Sub);
-  auto It = Opts.find(Last.ltrim('-'));
-  if (It == Opts.end() || It->second->getValueExpectedFlag() != llvm::cl::ValueRequired)
-    return nullptr;
-  return It->second;
+  // The option a "-name" or "--name[=value]" argument names, if any.
+  auto Named = [&](StringRef Arg) -> const llvm::cl::Option * {
+    if (!Arg.starts_with("-") || Arg == "-" || Arg == "--")
+      return nullptr;
+    auto It = Opts.find(Arg.ltrim('-').split('=').first);
+    return It == Opts.end() ? nullptr : It->second;
+  };
+  for (int I = 1; I < Argc; ++I) {
+    StringRef Arg = Argv[I];
+    if (Arg == "--")
+      return nullptr; // positional arguments only from here
+    const llvm::cl::Option *O = Named(Arg);
+    if (!O || Arg.contains('=') || O->getValueExpectedFlag() != llvm::cl::ValueRequired)
+      continue;
+    if (I + 1 == Argc)
+      return O;
+    StringRef Next = Argv[I + 1];
+    if (Next.starts_with("--") && Named(Next))
+      return O;
+    ++I; // the value
+  }
+  return nullptr;
 }
 
 bool ssc::parseCommandLine(int Argc, const char *const *Argv, StringRef Overview,
