@@ -264,23 +264,50 @@ double ssc::ir::activeGroupShare(double Groups, double TokensPerGroup) {
   return 1 - Empty;
 }
 
+/// X^N for a whole N, by squaring.
+static double powWhole(double X, int64_t N) {
+  double R = 1;
+  for (; N > 0; N >>= 1, X *= X)
+    if (N & 1)
+      R *= X;
+  return R;
+}
+
 double ssc::ir::busiestActiveGroupShare(double Groups, double TokensPerGroup, int64_t Ranks) {
   double P = activeGroupShare(Groups, TokensPerGroup);
   int64_t G = static_cast<int64_t>(std::llround(Groups));
   if (Ranks <= 1 || G < 1 || P <= 0 || P >= 1)
     return P;
+  // The expert GEMMs of a layer ask twice in a row (gate/up, then down).
+  thread_local double LastGroups = -1, LastTokens = -1, LastShare = 0;
+  thread_local int64_t LastRanks = 0;
+  if (Groups == LastGroups && TokensPerGroup == LastTokens && Ranks == LastRanks)
+    return LastShare;
   // A rank's active groups X ~ Binomial(G, P); the busiest of R independent
   // ranks has E[max] = sum over j < G of 1 - F(j)^R, F the binomial CDF.
-  double LogP = std::log(P), LogQ = std::log1p(-P);
-  double LogGFact = std::lgamma(static_cast<double>(G) + 1);
-  double Cdf = 0, ExpectedMax = 0;
-  for (int64_t J = 0; J < G; ++J) {
-    double Jd = static_cast<double>(J);
-    Cdf += std::exp(LogGFact - std::lgamma(Jd + 1) - std::lgamma(static_cast<double>(G - J) + 1) +
-                    Jd * LogP + static_cast<double>(G - J) * LogQ);
-    ExpectedMax += 1 - std::pow(std::min(Cdf, 1.0), static_cast<double>(Ranks));
+  // Terms more than 12 standard deviations below the mean are 1 and those
+  // above it 0 to double precision (R ε for F = 1 - ε, with R in the
+  // thousands at most), so only the window between is summed.
+  double Gd = static_cast<double>(G);
+  double Mean = Gd * P, Sd = std::sqrt(Gd * P * (1 - P));
+  int64_t Lo = std::clamp<int64_t>(static_cast<int64_t>(std::floor(Mean - 12 * Sd)) - 1, 0, G);
+  int64_t Hi = std::clamp<int64_t>(static_cast<int64_t>(std::ceil(Mean + 12 * Sd)) + 1, 0, G);
+  double Lod = static_cast<double>(Lo);
+  // The binomial's probability at Lo, then each next one from the last.
+  double Pmf = std::exp(std::lgamma(Gd + 1) - std::lgamma(Lod + 1) - std::lgamma(Gd - Lod + 1) +
+                        Lod * std::log(P) + (Gd - Lod) * std::log1p(-P));
+  double Odds = P / (1 - P);
+  double Cdf = 0, ExpectedMax = Lod;
+  for (int64_t J = Lo; J < Hi; ++J) {
+    Cdf += Pmf;
+    ExpectedMax += 1 - powWhole(std::min(Cdf, 1.0), Ranks);
+    Pmf *= static_cast<double>(G - J) / static_cast<double>(J + 1) * Odds;
   }
-  return std::clamp(ExpectedMax / static_cast<double>(G), P, 1.0);
+  LastGroups = Groups;
+  LastTokens = TokensPerGroup;
+  LastRanks = Ranks;
+  LastShare = std::clamp(ExpectedMax / Gd, P, 1.0);
+  return LastShare;
 }
 
 OpMetrics ssc::ir::metricsOf(const Op &O, const Workload &W) {
