@@ -2,14 +2,17 @@
 
 #include "ssc/Support/CommandLine.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cctype>
 #include <cstring>
 #include <utility>
+#include <vector>
 
 using namespace ssc;
 using llvm::StringRef;
@@ -125,52 +128,99 @@ bool ssc::reportBadOptionValue(const llvm::cl::Option &O, StringRef Value, Strin
   return true;
 }
 
+/// The options of the subcommand the command line chose: its first
+/// argument when that names one, else the top level's.
+static const llvm::StringMap<llvm::cl::Option *> &optionsFor(int Argc, const char *const *Argv) {
+  llvm::cl::SubCommand *Sub = &llvm::cl::SubCommand::getTopLevel();
+  if (Argc > 1)
+    for (llvm::cl::SubCommand *S : llvm::cl::getRegisteredSubcommands())
+      if (!S->getName().empty() && S->getName() == StringRef(Argv[1]))
+        Sub = S;
+  return llvm::cl::getRegisteredOptions(*Sub);
+}
+
+/// The option a "-name" or "--name[=value]" argument names, if any.
+static const llvm::cl::Option *named(const llvm::StringMap<llvm::cl::Option *> &Opts,
+                                     StringRef Arg) {
+  if (!Arg.starts_with("-") || Arg == "-" || Arg == "--")
+    return nullptr;
+  auto It = Opts.find(Arg.ltrim('-').split('=').first);
+  return It == Opts.end() ? nullptr : It->second;
+}
+
 /// The first option that needs a value and has none: it ends the command
 /// line, or the next argument is another flag ("--target --emit=report"),
 /// which llvm::cl would take as its value. llvm::cl reports the first case
 /// itself, in its own words, on llvm::errs(); the second one it does not.
-static const llvm::cl::Option *missingValue(int Argc, const char *const *Argv) {
-  if (Argc < 2)
-    return nullptr;
-  // The subcommand is the first argument when it names one.
-  llvm::cl::SubCommand *Sub = &llvm::cl::SubCommand::getTopLevel();
-  for (llvm::cl::SubCommand *S : llvm::cl::getRegisteredSubcommands())
-    if (!S->getName().empty() && S->getName() == StringRef(Argv[1]))
-      Sub = S;
-  auto &Opts = llvm::cl::getRegisteredOptions(*Sub);
-  // The option a "-name" or "--name[=value]" argument names, if any.
-  auto Named = [&](StringRef Arg) -> const llvm::cl::Option * {
-    if (!Arg.starts_with("-") || Arg == "-" || Arg == "--")
-      return nullptr;
-    auto It = Opts.find(Arg.ltrim('-').split('=').first);
-    return It == Opts.end() ? nullptr : It->second;
-  };
+static const llvm::cl::Option *missingValue(const llvm::StringMap<llvm::cl::Option *> &Opts,
+                                            int Argc, const char *const *Argv) {
   for (int I = 1; I < Argc; ++I) {
     StringRef Arg = Argv[I];
     if (Arg == "--")
       return nullptr; // positional arguments only from here
-    const llvm::cl::Option *O = Named(Arg);
+    const llvm::cl::Option *O = named(Opts, Arg);
     if (!O || Arg.contains('=') || O->getValueExpectedFlag() != llvm::cl::ValueRequired)
       continue;
     if (I + 1 == Argc)
       return O;
     StringRef Next = Argv[I + 1];
-    if (Next.starts_with("--") && Named(Next))
+    if (Next.starts_with("--") && named(Opts, Next))
       return O;
     ++I; // the value
   }
   return nullptr;
 }
 
+/// The "--name" arguments that name no option. llvm::cl would also try them
+/// as a group of one-letter flags ("--osl=x" as -o -s -l under import-hf,
+/// whose -o takes a value) and print that attempt's error in its own words.
+static std::vector<StringRef> unknownLongFlags(const llvm::StringMap<llvm::cl::Option *> &Opts,
+                                               int Argc, const char *const *Argv) {
+  std::vector<StringRef> Out;
+  for (int I = 1; I < Argc; ++I) {
+    StringRef Arg = Argv[I];
+    if (Arg == "--")
+      break;
+    if (const llvm::cl::Option *O = named(Opts, Arg)) {
+      if (!Arg.contains('=') && O->getValueExpectedFlag() == llvm::cl::ValueRequired)
+        ++I; // the value
+      continue;
+    }
+    if (Arg.starts_with("--") && Arg.size() > 2)
+      Out.push_back(Arg);
+  }
+  return Out;
+}
+
 bool ssc::parseCommandLine(int Argc, const char *const *Argv, StringRef Overview,
                            DiagnosticEngine &Diags) {
-  if (const llvm::cl::Option *O = missingValue(Argc, Argv)) {
+  const llvm::StringMap<llvm::cl::Option *> &Opts = optionsFor(Argc, Argv);
+  if (const llvm::cl::Option *O = missingValue(Opts, Argc, Argv)) {
     bool Short = O->ArgStr.size() == 1;
     std::string Flag = (Short ? "-" : "--") + O->ArgStr.str();
     if (O->ValueStr.empty())
       Diags.error(Flag + " needs a value; see 'ssc --help'");
     else
       Diags.error(Flag + " needs a value, as in " + Flag + (Short ? " " : "=") + O->ValueStr.str());
+    return false;
+  }
+  std::vector<StringRef> Unknown = unknownLongFlags(Opts, Argc, Argv);
+  if (!Unknown.empty()) {
+    // Suggest among the options --help lists.
+    llvm::SmallVector<StringRef, 64> Visible;
+    for (const auto &E : Opts)
+      if (E.second->getOptionHiddenFlag() == llvm::cl::NotHidden && E.getKey().size() > 1)
+        Visible.push_back(E.getKey());
+    llvm::sort(Visible);
+    for (StringRef Arg : Unknown) {
+      auto [Name, Value] = Arg.drop_front(2).split('=');
+      std::string Msg = "unknown option '" + Arg.str() + "'";
+      StringRef Near = closestMatch(Name, Visible);
+      if (!Near.empty())
+        Msg +=
+            "; did you mean '--" + Near.str() + (Arg.contains('=') ? "=" + Value.str() : "") + "'?";
+      Diags.error(Msg);
+    }
     return false;
   }
   std::string Text;

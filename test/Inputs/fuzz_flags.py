@@ -31,14 +31,9 @@ SUBCOMMANDS = ["validate", "sweep", "import-hf"]
 # ssc's errors: without a place, or at FILE:LINE:COL ("command line:1:7:" for
 # a flag's value that ssc sweep parses).
 ERROR_LINE = re.compile(r"^(ssc: (error|warning|note)|[^:]+:\d+:\d+: (error|warning|note))")
-# llvm::cl's own words. One kind is left to it, beside ssc's error for the
-# same argument: a misspelled long flag that starts with the letter of a
-# one-letter flag taking a value (import-hf's -o: "--osl=x" reads as -o
-# grouped with s and l), which llvm::cl reports as "may not occur within a
-# group" straight to its error stream.
-LLVM_WORDING = re.compile(r"for the -+\S+ option: (?!may not occur within a group)|"
-                          r"Unknown command line argument|Cannot find option named|"
-                          r"value invalid for|requires a value!")
+# llvm::cl's own words.
+LLVM_WORDING = re.compile(r"for the -+\S+ option:|Unknown command line argument|"
+                          r"Cannot find option named|value invalid for|requires a value!")
 
 
 def main():

@@ -10,10 +10,8 @@
 // expected 'phases' or 'offline'"), and BoolParser for flags. A flag that
 // needs a value but ends the command line, or is followed by another flag
 // (which llvm::cl would take as its value), is caught before llvm::cl sees
-// it. One error keeps llvm::cl's
-// words, printed beside ssc's own for the same argument: a misspelled long
-// flag that starts with the letter of a one-letter flag that takes a value
-// (import-hf's -o), which llvm::cl reads as a group of one-letter flags.
+// it, and so is an unknown "--name" (llvm::cl would also try it as a group
+// of one-letter flags: "--osl=x" as -o -s -l under import-hf).
 //
 //===----------------------------------------------------------------------===//
 
