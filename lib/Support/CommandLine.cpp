@@ -114,9 +114,14 @@ std::vector<CommandLineDiagnostic> ssc::translateCommandLineErrors(StringRef Tex
   return Out;
 }
 
+/// "-I" for a one-letter option, "--target" for the others.
+static std::string flagSpelling(const llvm::cl::Option &O) {
+  return (O.ArgStr.size() == 1 ? "-" : "--") + O.ArgStr.str();
+}
+
 bool ssc::reportBadOptionValue(const llvm::cl::Option &O, StringRef Value, StringRef Expected,
                                llvm::ArrayRef<StringRef> Alternatives) {
-  std::string Flag = (O.ArgStr.size() == 1 ? "-" : "--") + O.ArgStr.str();
+  std::string Flag = flagSpelling(O);
   std::string Msg;
   if (!Alternatives.empty())
     Msg = "unknown value '" + Value.str() + "' for " + Flag + "; expected " +
@@ -148,71 +153,65 @@ static const llvm::cl::Option *named(const llvm::StringMap<llvm::cl::Option *> &
   return It == Opts.end() ? nullptr : It->second;
 }
 
-/// The first option that needs a value and has none: it ends the command
-/// line, or the next argument is another flag ("--target --emit=report"),
-/// which llvm::cl would take as its value. llvm::cl reports the first case
-/// itself, in its own words, on llvm::errs(); the second one it does not.
-static const llvm::cl::Option *missingValue(const llvm::StringMap<llvm::cl::Option *> &Opts,
-                                            int Argc, const char *const *Argv) {
-  for (int I = 1; I < Argc; ++I) {
-    StringRef Arg = Argv[I];
-    if (Arg == "--")
-      return nullptr; // positional arguments only from here
-    const llvm::cl::Option *O = named(Opts, Arg);
-    if (!O || Arg.contains('=') || O->getValueExpectedFlag() != llvm::cl::ValueRequired)
-      continue;
-    if (I + 1 == Argc)
-      return O;
-    StringRef Next = Argv[I + 1];
-    if (Next.starts_with("--") && named(Opts, Next))
-      return O;
-    ++I; // the value
-  }
-  return nullptr;
-}
+/// What parseCommandLine checks before llvm::cl sees the arguments.
+struct ArgScan {
+  /// The first option that needs a value and has none: it ends the command
+  /// line, or the next argument is another flag ("--target --emit=report"),
+  /// which llvm::cl would take as its value. llvm::cl reports the first case
+  /// itself, in its own words, on llvm::errs(); the second one it does not.
+  const llvm::cl::Option *MissingValue = nullptr;
+  /// The "--name" arguments that name no option. llvm::cl would also try
+  /// them as a group of one-letter flags ("--osl=x" as -o -s -l under
+  /// import-hf, whose -o takes a value) and print that attempt's error in
+  /// its own words.
+  std::vector<StringRef> UnknownLong;
+};
 
-/// The "--name" arguments that name no option. llvm::cl would also try them
-/// as a group of one-letter flags ("--osl=x" as -o -s -l under import-hf,
-/// whose -o takes a value) and print that attempt's error in its own words.
-static std::vector<StringRef> unknownLongFlags(const llvm::StringMap<llvm::cl::Option *> &Opts,
-                                               int Argc, const char *const *Argv) {
-  std::vector<StringRef> Out;
+static ArgScan scanArgs(const llvm::StringMap<llvm::cl::Option *> &Opts, int Argc,
+                        const char *const *Argv) {
+  ArgScan S;
   for (int I = 1; I < Argc; ++I) {
     StringRef Arg = Argv[I];
     if (Arg == "--")
-      break;
+      break; // positional arguments only from here
     if (const llvm::cl::Option *O = named(Opts, Arg)) {
-      if (!Arg.contains('=') && O->getValueExpectedFlag() == llvm::cl::ValueRequired)
+      if (Arg.contains('=') || O->getValueExpectedFlag() != llvm::cl::ValueRequired)
+        continue;
+      bool NoValue = I + 1 == Argc ||
+                     (StringRef(Argv[I + 1]).starts_with("--") && named(Opts, Argv[I + 1]));
+      if (!NoValue)
         ++I; // the value
+      else if (!S.MissingValue)
+        S.MissingValue = O;
       continue;
     }
     if (Arg.starts_with("--") && Arg.size() > 2)
-      Out.push_back(Arg);
+      S.UnknownLong.push_back(Arg);
   }
-  return Out;
+  return S;
 }
 
 bool ssc::parseCommandLine(int Argc, const char *const *Argv, StringRef Overview,
                            DiagnosticEngine &Diags) {
   const llvm::StringMap<llvm::cl::Option *> &Opts = optionsFor(Argc, Argv);
-  if (const llvm::cl::Option *O = missingValue(Opts, Argc, Argv)) {
+  ArgScan Scan = scanArgs(Opts, Argc, Argv);
+  if (const llvm::cl::Option *O = Scan.MissingValue) {
     bool Short = O->ArgStr.size() == 1;
-    std::string Flag = (Short ? "-" : "--") + O->ArgStr.str();
+    std::string Flag = flagSpelling(*O);
     if (O->ValueStr.empty())
       Diags.error(Flag + " needs a value; see 'ssc --help'");
     else
       Diags.error(Flag + " needs a value, as in " + Flag + (Short ? " " : "=") + O->ValueStr.str());
     return false;
   }
-  std::vector<StringRef> Unknown = unknownLongFlags(Opts, Argc, Argv);
-  if (!Unknown.empty()) {
+  if (!Scan.UnknownLong.empty()) {
     // Suggest among the options --help lists.
     llvm::SmallVector<StringRef, 64> Visible;
     for (const auto &E : Opts)
       if (E.second->getOptionHiddenFlag() == llvm::cl::NotHidden && E.getKey().size() > 1)
         Visible.push_back(E.getKey());
     llvm::sort(Visible);
-    for (StringRef Arg : Unknown) {
+    for (StringRef Arg : Scan.UnknownLong) {
       auto [Name, Value] = Arg.drop_front(2).split('=');
       std::string Msg = "unknown option '" + Arg.str() + "'";
       StringRef Near = closestMatch(Name, Visible);
