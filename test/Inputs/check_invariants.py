@@ -28,6 +28,8 @@ import os
 import subprocess
 import sys
 
+from zoo_models import print_results, zoo_files
+
 TOL = 1e-9
 TARGET = "h100x8"
 
@@ -117,24 +119,12 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--only")
     a = ap.parse_args()
-    files = []
-    for group in sorted(os.listdir(a.models)):
-        d = os.path.join(a.models, group)
-        if os.path.isdir(d):
-            files += [(group, f) for f in sorted(os.listdir(d)) if f.endswith(".arch")]
+    files = zoo_files(a.models)
     if a.only:
         files = [(g, f) for g, f in files if f == a.only + ".arch"]
     with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as pool:
         results = list(pool.map(lambda gf: check(a.ssc, os.path.join(a.models, *gf)), files))
-    failed = 0
-    for (group, f), problems in zip(files, results):
-        name = f"{group}/{f[:-len('.arch')]}"
-        if problems:
-            failed += 1
-            for p in problems:
-                print(f"{name}: {p}")
-        else:
-            print(f"{name}: ok")
+    failed = print_results(zip(files, results))
     if failed:
         print(f"{failed} of {len(files)} models break an invariant")
     else:

@@ -19,6 +19,8 @@ import re
 import subprocess
 import sys
 
+from zoo_models import print_results, zoo_files
+
 GROUPS = ("dense", "moe", "edge")
 
 
@@ -70,23 +72,10 @@ def check(ssc, models, group, file, tmp_dir):
 def main(argv):
     ssc, models, tmp_dir = argv[1:4]
     os.makedirs(tmp_dir, exist_ok=True)
-    failed = count = 0
-    for group in sorted(os.listdir(models)):
-        if not os.path.isdir(os.path.join(models, group)):
-            continue
-        for file in sorted(os.listdir(os.path.join(models, group))):
-            if not file.endswith(".arch"):
-                continue
-            count += 1
-            problems = check(ssc, models, group, file, tmp_dir)
-            label = f"{group}/{file[:-len('.arch')]}"
-            if problems:
-                failed += 1
-                for p in problems:
-                    print(f"{label}: {p}")
-            else:
-                print(f"{label}: ok")
-    print(f"{count} model files, {failed} failed")
+    files = zoo_files(models)
+    failed = print_results(((group, file), check(ssc, models, group, file, tmp_dir))
+                           for group, file in files)
+    print(f"{len(files)} model files, {failed} failed")
     return 1 if failed else 0
 
 
