@@ -285,6 +285,68 @@ TEST(Sema, FileNamedTwiceIsAnInput) {
   EXPECT_EQ(P->Files[P->InputFiles[0]]->getPath(), Opts.CatalogPath);
 }
 
+TEST(Sema, PlanFromKeys) {
+  // One line per item, the sections grouped.
+  EXPECT_EQ(planSourceFromKeys("tp=2, pp=2 stages=[16, 16];dense.tp=1 attention_dp "
+                               "decode.pp=1 decode.dense.tp=2 moe.tp=1 prefill.dp=2",
+                               "k"),
+            "plan k {\ntp=2;\npp=2;\nstages=[16, 16];\nattention_dp = true;\n"
+            "layer dense { tp=1; }\nlayer moe { tp=1; }\n"
+            "prefill {\ndp=2;\n}\n"
+            "decode {\npp=1;\nlayer dense { tp=2; }\n}\n}\n");
+
+  auto Parse = [](llvm::StringRef Keys, std::string &Errors) {
+    llvm::SourceMgr SM;
+    llvm::raw_string_ostream ES(Errors);
+    DiagnosticEngine Diags(SM, ES);
+    std::optional<PlanSpec> P = planFromKeys(Keys, Diags);
+    ES.flush();
+    return P;
+  };
+  std::string E;
+  std::optional<PlanSpec> P =
+      Parse("tp=1 dp=32 ep=32 attention_dp expert_imbalance=1.115 overlap=tbo "
+            "decode.micro_batches=2",
+            E);
+  ASSERT_TRUE(P) << E;
+  EXPECT_EQ(P->Name, "inline");
+  EXPECT_EQ(P->Prefill.DP, 32);
+  EXPECT_EQ(P->Prefill.EP, 32);
+  EXPECT_TRUE(P->Prefill.attentionDP());
+  EXPECT_DOUBLE_EQ(P->Prefill.ExpertImbalance, 1.115);
+  EXPECT_EQ(P->Prefill.Overlap, OverlapMode::TwoBatch);
+  EXPECT_EQ(P->Prefill.MicroBatches, 1);
+  EXPECT_EQ(P->Decode.MicroBatches, 2);
+
+  // What PhasePlan::str() prints reads back as the same plan.
+  for (const char *Keys : {"tp=8", "tp=2 sp=2 pp=2 dp=2 ep=4 etp=2 attention_dp",
+                           "tp=4 dp=2 ep=8 attention_dp redundant_experts=8 overlap=comm",
+                           "tp=2 micro_batches=4 seq_parallel uneven_experts dense.tp=1"}) {
+    std::string Errors;
+    std::optional<PlanSpec> Q = Parse(Keys, Errors);
+    ASSERT_TRUE(Q) << Keys << "\n" << Errors;
+    EXPECT_EQ(Q->Decode.str(), Keys);
+    std::optional<PlanSpec> R = Parse(Q->Decode.str(), Errors);
+    ASSERT_TRUE(R) << Errors;
+    EXPECT_EQ(R->Prefill.str(), Q->Prefill.str());
+  }
+
+  // Errors point at the item's own line of the `--plan` buffer.
+  std::string Errors;
+  EXPECT_FALSE(Parse("tp=8 ep=x", Errors));
+  EXPECT_NE(Errors.find("--plan:3:4: error: 'ep' must be an integer"), std::string::npos) << Errors;
+  Errors.clear();
+  EXPECT_FALSE(Parse("tp=8 pq=2", Errors));
+  EXPECT_NE(Errors.find("--plan:3:1: error: unknown plan property 'pq'"), std::string::npos)
+      << Errors;
+  Errors.clear();
+  EXPECT_FALSE(Parse("tp=8 stages=[1, 2", Errors));
+  EXPECT_NE(Errors.find("--plan:3:"), std::string::npos) << Errors;
+  Errors.clear();
+  EXPECT_FALSE(Parse("tp=8 } model m {", Errors));
+  EXPECT_NE(Errors.find("--plan:"), std::string::npos) << Errors;
+}
+
 TEST(Sema, JSONPlanNamesMustBeNames) {
   auto Load = [](llvm::StringRef Stem, llvm::StringRef Text, std::string &Errors) {
     llvm::SmallString<128> Dir;

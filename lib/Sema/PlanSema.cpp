@@ -737,3 +737,85 @@ bool ssc::checkPlan(const ModelSpec &M, const PlanSpec &Plan, const Target *T,
                     DiagnosticEngine &Diags) {
   return PlanChecker(M, Plan, T, Diags).run();
 }
+
+std::string ssc::planSourceFromKeys(StringRef Keys, StringRef Name) {
+  // Split at separators outside a `[...]` list.
+  llvm::SmallVector<StringRef, 8> Items;
+  int Depth = 0;
+  size_t Start = 0;
+  for (size_t I = 0; I <= Keys.size(); ++I) {
+    // The end closes the last item, inside an unclosed list too.
+    char C = I < Keys.size() ? Keys[I] : ';';
+    if (I == Keys.size())
+      Depth = 0;
+    if (C == '[')
+      ++Depth;
+    else if (C == ']' && Depth > 0)
+      --Depth;
+    else if (Depth == 0 && (C == ' ' || C == '\t' || C == '\n' || C == ',' || C == ';')) {
+      if (I > Start)
+        Items.push_back(Keys.slice(Start, I));
+      Start = I + 1;
+    }
+  }
+
+  // A section's lines: its keys, then one line per layer kind.
+  struct Section {
+    std::vector<std::string> Lines;
+    std::vector<std::pair<std::string, std::string>> Layers; // kind, keys
+    void add(StringRef Item) {
+      size_t Eq = Item.find('='), Dot = Item.find('.');
+      std::string Stmt = Eq == StringRef::npos ? (Item + " = true;").str() : (Item + ";").str();
+      if (Dot == StringRef::npos || Dot > Eq) {
+        Lines.push_back(Stmt);
+        return;
+      }
+      std::string Kind = Item.take_front(Dot).str();
+      Stmt = Stmt.substr(Dot + 1);
+      auto It = llvm::find_if(Layers, [&](const auto &L) { return L.first == Kind; });
+      if (It == Layers.end())
+        Layers.emplace_back(Kind, Stmt);
+      else
+        It->second += " " + Stmt;
+    }
+    void print(std::string &Out) const {
+      for (const std::string &L : Lines)
+        Out += L + "\n";
+      for (const auto &[Kind, Stmts] : Layers)
+        Out += "layer " + Kind + " { " + Stmts + " }\n";
+    }
+  };
+  Section Plan, Phases[2];
+  for (StringRef Item : Items) {
+    if (Item.consume_front("prefill."))
+      Phases[0].add(Item);
+    else if (Item.consume_front("decode."))
+      Phases[1].add(Item);
+    else
+      Plan.add(Item);
+  }
+  std::string Out = "plan " + Name.str() + " {\n";
+  Plan.print(Out);
+  const char *PhaseNames[2] = {"prefill", "decode"};
+  for (int P = 0; P < 2; ++P) {
+    if (Phases[P].Lines.empty() && Phases[P].Layers.empty())
+      continue;
+    Out += std::string(PhaseNames[P]) + " {\n";
+    Phases[P].print(Out);
+    Out += "}\n";
+  }
+  return Out + "}\n";
+}
+
+std::optional<PlanSpec> ssc::planFromKeys(StringRef Keys, DiagnosticEngine &Diags) {
+  std::unique_ptr<Program> P = analyzeBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(planSourceFromKeys(Keys, "inline"), "--plan"), Diags,
+      SemaOptions());
+  if (!P)
+    return std::nullopt;
+  if (P->InputPlans.size() != 1 || !P->Models.empty() || !P->Gpus.empty()) {
+    Diags.error("--plan '" + Keys.str() + "' must hold plan keys only, as in 'tp=8 ep=8'");
+    return std::nullopt;
+  }
+  return *P->InputPlans.front();
+}

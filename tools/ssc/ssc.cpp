@@ -78,7 +78,8 @@ cl::opt<std::string> TargetName("target",
 
 cl::opt<std::string> PlanOpt("plan",
                              cl::desc("Parallel plan: a .json file, an .arch "
-                                      "file with one plan, or a plan's name"),
+                                      "file with one plan, a plan's name, or its "
+                                      "keys, as in 'tp=8 ep=8'"),
                              cl::value_desc("plan"), cl::cat(SSCCategory));
 
 cl::opt<std::string> ModelName("model",
@@ -132,7 +133,8 @@ static const driver::Subcommand Subcommands[] = {
     {nullptr, nullptr},
 };
 
-/// The plan \p Spec names (a .json or .arch file, or a plan of the input),
+/// The plan \p Spec names (a .json or .arch file, a plan of the input, or
+/// its keys: "tp=8 ep=8", the form PhasePlan::str() prints),
 /// or with none the input's only plan, or none.
 bool driver::selectPlan(const Program &P, StringRef Spec, DiagnosticEngine &Diags,
                         std::optional<PlanSpec> &Out) {
@@ -158,12 +160,17 @@ bool driver::selectPlan(const Program &P, StringRef Spec, DiagnosticEngine &Diag
     Out = *PlanFile->InputPlans.front();
     return true;
   }
+  if (Spec.contains('=')) {
+    Out = planFromKeys(Spec, Diags);
+    return Out.has_value();
+  }
   if (const PlanSpec *Named = P.findPlan(Spec)) {
     Out = *Named;
     return true;
   }
   Diags.error("unknown plan '" + Spec +
-              "'; give a .json or .arch file or the name of a plan in the input");
+              "'; give a .json or .arch file, the name of a plan in the input, or "
+              "its keys, as in 'tp=8 ep=8'");
   return false;
 }
 

@@ -82,6 +82,18 @@ bool resolveTarget(const Program &P, llvm::StringRef Name, Target &Out,
 /// added to the engine's SourceMgr so that errors are located.
 std::optional<PlanSpec> loadPlanJSON(llvm::StringRef Path, DiagnosticEngine &Diags);
 
+/// The text of a plan block named \p Name holding the keys \p Keys gives,
+/// in the form PhasePlan::str() prints: items separated by spaces, commas or
+/// semicolons (not inside a `[...]` list), each `key=value`, a bare `key`
+/// (`true`), `KIND.tp=N` (a layer section), or `prefill.ITEM` / `decode.ITEM`
+/// (that phase's section). One line per item, sections grouped, so that a
+/// diagnostic shows the item it is about.
+std::string planSourceFromKeys(llvm::StringRef Keys, llvm::StringRef Name);
+
+/// The plan \p Keys gives (planSourceFromKeys), checked as a plan block
+/// would be; its diagnostics are located in a buffer named `--plan`.
+std::optional<PlanSpec> planFromKeys(llvm::StringRef Keys, DiagnosticEngine &Diags);
+
 /// Checks \p Plan against \p M and, when given, \p T: tp against heads, ep
 /// against experts, pp against layers, stages, and the GPU count. Reports
 /// located errors; returns false if any.
