@@ -62,6 +62,16 @@ TEST(Format, CsvField) {
   EXPECT_EQ(csvField(""), "");
 }
 
+TEST(Format, ShellWord) {
+  EXPECT_EQ(shellWord("--plan"), "--plan");
+  EXPECT_EQ(shellWord("models/moe/deepseek-v3.arch"), "models/moe/deepseek-v3.arch");
+  EXPECT_EQ(shellWord("tp=8 ep=8"), "'tp=8 ep=8'");
+  EXPECT_EQ(shellWord("stages=[30,31]"), "'stages=[30,31]'");
+  EXPECT_EQ(shellWord("it's"), "'it'\\''s'");
+  EXPECT_EQ(shellWord("$HOME"), "'$HOME'");
+  EXPECT_EQ(shellWord(""), "''");
+}
+
 TEST(Diagnostics, DidYouMean) {
   llvm::StringRef C[] = {"window", "heads", "head_dim"};
   EXPECT_EQ(closestMatch("windw", C), "window");

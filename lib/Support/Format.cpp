@@ -2,6 +2,9 @@
 
 #include "ssc/Support/Format.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
 #include <charconv>
 #include <cmath>
 #include <fmt/format.h>
@@ -86,6 +89,16 @@ void ssc::appendCsvField(std::string &Out, llvm::StringRef S) {
     Out += C;
   }
   Out += '"';
+}
+
+std::string ssc::shellWord(llvm::StringRef S) {
+  auto Plain = [](char C) { return llvm::isAlnum(C) || llvm::StringRef("_-./=,:+@%").contains(C); };
+  if (!S.empty() && llvm::all_of(S, Plain))
+    return S.str();
+  std::string Out = "'";
+  for (char C : S)
+    Out += C == '\'' ? std::string("'\\''") : std::string(1, C);
+  return Out + "'";
 }
 
 std::string ssc::csvField(llvm::StringRef S) {

@@ -81,6 +81,8 @@ struct Outcome {
   /// The dtypes it ran with (--weight-dtype, --kv-dtype, --dispatch-dtype);
   /// Weights is empty where the checkpoint runs as released.
   std::string Weights, Kv, Dispatch;
+  /// The ssc command line whose report holds the prediction.
+  std::string Command;
 };
 
 const char *const Required[] = {"id", "model", "precision", "target", "tp", "ep", "dp",
@@ -237,13 +239,17 @@ std::string firstError(const std::string &Log) {
 
 class RowPredictor {
 public:
-  RowPredictor(const cost::Profile &Prof, SemaOptions Opts) : Prof(Prof), Opts(Opts) {}
+  /// \p Args: the options each row's command carries (profile, catalog,
+  /// import directories).
+  RowPredictor(const cost::Profile &Prof, SemaOptions Opts, std::vector<std::string> Args)
+      : Prof(Prof), Opts(Opts), CommonArgs(std::move(Args)) {}
 
   Outcome predict(const Row &R, DiagnosticEngine &Diags);
 
 private:
   const cost::Profile &Prof;
   SemaOptions Opts;
+  std::vector<std::string> CommonArgs;
   StringMap<std::unique_ptr<Program>> Programs; // by model, loaded once
   std::vector<std::unique_ptr<SourceMgr>> Sources;
 
@@ -450,6 +456,25 @@ std::string RowPredictor::predictRow(const Row &R, const Program &P, const Model
   O.Kv = Prec->Kv;
   O.Dispatch = Prec->Dispatch;
 
+  // The command whose report holds the prediction: the row's model, target,
+  // plan and dtypes, then its mode's options (added below).
+  std::vector<std::string> Args = {"ssc", zooFile(O.Model), "--target", O.Target, "--plan", O.Plan};
+  if (!Prec->Weights.empty())
+    Args.insert(Args.end(), {"--weight-dtype", Prec->Weights});
+  Args.insert(Args.end(), {"--kv-dtype", Prec->Kv, "--dispatch-dtype", Prec->Dispatch});
+  if (Prec->Combine != "bf16")
+    Args.insert(Args.end(), {"--combine-dtype", Prec->Combine});
+  Args.insert(Args.end(), CommonArgs.begin(), CommonArgs.end());
+  Args.insert(Args.end(), {"--isl", std::to_string(Isl), "--osl", std::to_string(Osl)});
+  auto SetCommand = [&](const std::vector<std::string> &Mode) {
+    Args.insert(Args.end(), Mode.begin(), Mode.end());
+    Args.push_back("--emit=report");
+    std::vector<std::string> Words;
+    for (const std::string &A : Args)
+      Words.push_back(shellWord(A));
+    O.Command = join(Words, " ");
+  };
+
   driver::CompileOptions CO;
   CO.Isl = Isl;
   CO.Osl = Osl;
@@ -494,6 +519,12 @@ std::string RowPredictor::predictRow(const Row &R, const Program &P, const Model
       O.Predicted = Metric == "output_tokens_per_s_total" ? F.Run->OutputTokensPerSec
                                                           : F.Run->OutputTokensPerSecPerGpu;
     O.Band = F.Uncertainty;
+    std::vector<std::string> ModeArgs = {"--mode=offline"};
+    if (Batch)
+      ModeArgs.insert(ModeArgs.end(), {"--max-batch", std::to_string(Batch)});
+    if (Requests)
+      ModeArgs.insert(ModeArgs.end(), {"--requests", std::to_string(Requests)});
+    SetCommand(ModeArgs);
     return "";
   }
   if (!R.get("requests").empty()) {
@@ -556,6 +587,11 @@ std::string RowPredictor::predictRow(const Row &R, const Program &P, const Model
   else
     O.Predicted = Rep.TokensPerSecPerUser;
   O.Band = Mode == "prefill" ? Rep.PrefillBand : Rep.DecodeBand;
+  if (Mode == "prefill")
+    SetCommand({"--phase=prefill", "--batch", std::to_string(CO.Batch)});
+  else
+    SetCommand({"--phase=decode", "--batch", std::to_string(CO.Batch), "--kv-len",
+                std::to_string(CO.KvLen)});
   return "";
 }
 
@@ -593,7 +629,17 @@ int ssc::driver::runValidate() {
   SemaOptions Opts = semaOptions();
   if (!Prof->GpuTable.empty())
     Opts.CatalogPath = dataPath(Prof->GpuTable);
-  RowPredictor Pred(*Prof, Opts);
+  // What every row's command carries besides the row: the profile, and the
+  // catalog and import directories where they are not the defaults.
+  std::vector<std::string> Common;
+  if (ProfileName != "default")
+    Common.insert(Common.end(), {"--profile", ProfileName});
+  if (Prof->GpuTable.empty() && Opts.CatalogPath != dataPath("targets/gpus.arch"))
+    Common.insert(Common.end(),
+                  {"--catalog", Opts.CatalogPath.empty() ? "none" : Opts.CatalogPath});
+  for (const std::string &Dir : Opts.ImportDirs)
+    Common.insert(Common.end(), {"-I", Dir});
+  RowPredictor Pred(*Prof, Opts, std::move(Common));
   std::vector<Outcome> Out;
   for (const Row &R : Rows)
     Out.push_back(Pred.predict(R, Diags));
@@ -632,6 +678,7 @@ int ssc::driver::runValidate() {
           Flags.push_back(F);
         J["outside_calibration"] = std::move(Flags);
         J["plan"] = O.Plan;
+        J["command"] = O.Command;
         J["dtypes"] = json::Object{
             {"weights", O.Weights.empty() ? std::string("as released") : O.Weights},
             {"kv", O.Kv},
@@ -652,7 +699,7 @@ int ssc::driver::runValidate() {
   }
   if (Format == TableFormat::CSV) {
     outs() << "id,model,target,mode,metric,predicted,measured,error_pct,band_pct,regime,"
-              "outside_calibration,reason\n";
+              "outside_calibration,reason,command\n";
     // Text fields are quoted where they hold commas (RFC 4180): reasons and
     // calibration gaps do ("measured: 64, 128").
     for (const Outcome &O : Out) {
@@ -661,10 +708,10 @@ int ssc::driver::runValidate() {
       if (O.Modeled)
         outs() << formatv("{0:f3}", O.Predicted) << ',' << num(O.Measured) << ','
                << formatv("{0:f2}", Err(O)) << ',' << pct(O.Band.Pct) << ','
-               << csvField(O.Band.Regime) << ',' << csvField(join(O.Band.Outside, ";"))
-               << ",\n";
+               << csvField(O.Band.Regime) << ',' << csvField(join(O.Band.Outside, ";")) << ",,"
+               << csvField(O.Command) << "\n";
       else
-        outs() << ',' << num(O.Measured) << ",,,,," << csvField(O.Reason) << "\n";
+        outs() << ',' << num(O.Measured) << ",,,,," << csvField(O.Reason) << ",\n";
     }
     return 0;
   }

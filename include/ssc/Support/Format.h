@@ -37,6 +37,11 @@ std::string csvField(llvm::StringRef S);
 /// (the sweep writes one per text field of every row).
 void appendCsvField(std::string &Out, llvm::StringRef S);
 
+/// \p S as one word of a POSIX shell command line: as is when it holds
+/// only characters no shell treats specially, else in single quotes (a
+/// quote inside as '\'').
+std::string shellWord(llvm::StringRef S);
+
 /// How many sequences memory holds, for messages about a batch that does
 /// not fit: "at most 324 sequences fit", "at most 1 sequence fits", or "not
 /// one sequence fits beside the weights" below one.
