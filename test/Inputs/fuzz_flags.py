@@ -9,7 +9,11 @@ file and sometimes a subcommand, drawn from a fixed seed. Every run must exit
 llvm::cl's own wording ("for the --x option: ...!"). Prints the failing
 command lines and a summary line.
 
-  fuzz_flags.py SSC MODEL... --cases N --seed S
+With --plans, each case is instead a report under a random `--plan` key
+string (plan keys, layer and phase prefixes, values and separators mixed,
+valid or not), with or without a target.
+
+  fuzz_flags.py SSC MODEL... --cases N --seed S [--plans]
 """
 
 import argparse
@@ -32,6 +36,37 @@ VALUES = ["", "0", "-1", "1", "7", "0x10", "1e3", "1.5", "99999999999999999999",
           "prefill.tp=2;decode.tp=1", "tp=2 pp=2 stages=[1, 1]", "tp=[1,", "tp=0", "ep=x",
           "tp=2 } model m {", "prefill.=2", ".tp=2", "tp=1 expert_imbalance=1e9"]
 SUBCOMMANDS = ["validate", "sweep", "import-hf"]
+PLAN_KEYS = ["tp", "sp", "pp", "dp", "ep", "etp", "attention_dp", "seq_parallel",
+             "redundant_experts", "uneven_experts", "expert_imbalance", "micro_batches", "overlap",
+             "stages", "foo", "decoder.tp", "dense.tp", "moe.tp", "prefill.tp", "decode.ep",
+             "prefill.decoder.tp", "decode.stages", "prefill.", "x.y.z", "layer"]
+PLAN_VALUES = ["1", "2", "4", "8", "0", "-1", "x", "true", "false", "tbo", "comm", "none", "1.5",
+               "[1, 1]", "[2,", "]", "[]", "{", "}", "1e30", ""]
+PLAN_SEPARATORS = [" ", ",", ";", "  ", ", "]
+# Items that hold for the small models at some targets, drawn most often.
+PLAN_ITEMS = ["tp=1", "tp=2", "dp=2", "ep=2", "pp=2", "sp=2", "attention_dp", "overlap=tbo",
+              "overlap=comm", "micro_batches=2", "decoder.tp=1", "prefill.tp=2", "decode.tp=1",
+              "expert_imbalance=1.2", "redundant_experts=2"]
+
+
+def plan_case(rng, models):
+    """A report under a random --plan key string."""
+    spec = ""
+    for _ in range(rng.randint(1, 6)):
+        key, form = rng.choice(PLAN_KEYS), rng.random()
+        if form < 0.7:
+            item = rng.choice(PLAN_ITEMS)
+        else:
+            item = key if form < 0.75 else key + "=" + rng.choice(PLAN_VALUES)
+        spec += item + rng.choice(PLAN_SEPARATORS)
+    if "=" not in spec:
+        spec += "tp=1"  # keys, not a plan's name
+    argv = [rng.choice(models), "--plan", spec, "--emit=report", "--views=summary"]
+    if rng.random() < 0.5:
+        argv += ["--target", rng.choice(["h100x1", "h100x2", "h100x4", "h100x8"])]
+    return argv
+
+
 # ssc's errors: without a place, or at FILE:LINE:COL ("command line:1:7:" for
 # a flag's value that ssc sweep parses).
 ERROR_LINE = re.compile(r"^(ssc: (error|warning|note)|[^:]+:\d+:\d+: (error|warning|note))")
@@ -40,29 +75,39 @@ LLVM_WORDING = re.compile(r"for the -+\S+ option:|Unknown command line argument|
                           r"Cannot find option named|value invalid for|requires a value!")
 
 
+def flags_case(rng, a):
+    """A random mix of real flags and edge values."""
+    argv = [a.ssc]
+    if rng.random() < 0.1:
+        argv.append(rng.choice(SUBCOMMANDS))
+    argv.append(rng.choice(a.models))
+    for _ in range(rng.randint(1, 5)):
+        flag, value, form = rng.choice(FLAGS), rng.choice(VALUES), rng.random()
+        if form < 0.5:
+            argv.append(flag + "=" + value)
+        elif form < 0.8:
+            argv += [flag, value]
+        else:
+            argv.append(flag)
+    return argv
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("ssc")
     ap.add_argument("models", nargs="+")
     ap.add_argument("--cases", type=int, default=100)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--plans", action="store_true")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     counts = {0: 0, 1: 0}
     failures = 0
     for _ in range(a.cases):
-        argv = [a.ssc]
-        if rng.random() < 0.1:
-            argv.append(rng.choice(SUBCOMMANDS))
-        argv.append(rng.choice(a.models))
-        for _ in range(rng.randint(1, 5)):
-            flag, value, form = rng.choice(FLAGS), rng.choice(VALUES), rng.random()
-            if form < 0.5:
-                argv.append(flag + "=" + value)
-            elif form < 0.8:
-                argv += [flag, value]
-            else:
-                argv.append(flag)
+        if a.plans:
+            argv = [a.ssc] + plan_case(rng, a.models)
+        else:
+            argv = flags_case(rng, a)
         try:
             p = subprocess.run(argv, capture_output=True, text=True, errors="replace",
                                stdin=subprocess.DEVNULL, timeout=120)
