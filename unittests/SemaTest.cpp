@@ -295,6 +295,9 @@ TEST(Sema, PlanFromKeys) {
             "prefill {\ndp=2;\n}\n"
             "decode {\npp=1;\nlayer dense { tp=2; }\n}\n}\n");
 
+  EXPECT_EQ(planSourceFromKeys("tp = 8  ep= 8 dense.tp =1", "k"),
+            "plan k {\ntp=8;\nep=8;\nlayer dense { tp=1; }\n}\n");
+
   auto Parse = [](llvm::StringRef Keys, std::string &Errors) {
     llvm::SourceMgr SM;
     llvm::raw_string_ostream ES(Errors);

@@ -739,14 +739,26 @@ bool ssc::checkPlan(const ModelSpec &M, const PlanSpec &Plan, const Target *T,
 }
 
 std::string ssc::planSourceFromKeys(StringRef Keys, StringRef Name) {
+  // Spaces around '=' belong to the item ("tp = 8" is "tp=8").
+  std::string Joined;
+  for (size_t I = 0; I < Keys.size(); ++I) {
+    char C = Keys[I];
+    bool Space = C == ' ' || C == '\t';
+    if (Space && ((!Joined.empty() && Joined.back() == '=') ||
+                  Keys.drop_front(I).ltrim(" \t").starts_with("=")))
+      continue;
+    Joined += C;
+  }
+  StringRef Text = Joined;
+
   // Split at separators outside a `[...]` list.
   llvm::SmallVector<StringRef, 8> Items;
   int Depth = 0;
   size_t Start = 0;
-  for (size_t I = 0; I <= Keys.size(); ++I) {
+  for (size_t I = 0; I <= Text.size(); ++I) {
     // The end closes the last item, inside an unclosed list too.
-    char C = I < Keys.size() ? Keys[I] : ';';
-    if (I == Keys.size())
+    char C = I < Text.size() ? Text[I] : ';';
+    if (I == Text.size())
       Depth = 0;
     if (C == '[')
       ++Depth;
@@ -754,7 +766,7 @@ std::string ssc::planSourceFromKeys(StringRef Keys, StringRef Name) {
       --Depth;
     else if (Depth == 0 && (C == ' ' || C == '\t' || C == '\n' || C == ',' || C == ';')) {
       if (I > Start)
-        Items.push_back(Keys.slice(Start, I));
+        Items.push_back(Text.slice(Start, I));
       Start = I + 1;
     }
   }
