@@ -62,6 +62,12 @@ TEST(Format, CsvField) {
   EXPECT_EQ(csvField(""), "");
 }
 
+TEST(Format, StringLiteral) {
+  EXPECT_EQ(stringLiteral("h100"), "\"h100\"");
+  EXPECT_EQ(stringLiteral("a \"b\" \\ c"), "\"a \\\"b\\\" \\\\ c\"");
+  EXPECT_EQ(stringLiteral("l1\nl2\r\t"), "\"l1\\nl2\\r\\t\"");
+}
+
 TEST(Format, ShellWord) {
   EXPECT_EQ(shellWord("--plan"), "--plan");
   EXPECT_EQ(shellWord("models/moe/deepseek-v3.arch"), "models/moe/deepseek-v3.arch");

@@ -7,22 +7,6 @@
 using namespace ssc;
 using namespace ssc::ast;
 
-std::string ssc::ast::quoteString(llvm::StringRef S) {
-  std::string Out = "\"";
-  for (char C : S) {
-    switch (C) {
-    case '"': Out += "\\\""; break;
-    case '\\': Out += "\\\\"; break;
-    case '\n': Out += "\\n"; break;
-    case '\t': Out += "\\t"; break;
-    case '\r': Out += "\\r"; break;
-    default: Out += C;
-    }
-  }
-  Out += '"';
-  return Out;
-}
-
 static void printArgs(const std::vector<Arg> &Args, llvm::raw_ostream &OS) {
   OS << '(';
   for (size_t I = 0; I < Args.size(); ++I) {
@@ -62,7 +46,7 @@ void ssc::ast::print(const Value &V, llvm::raw_ostream &OS) {
     OS << formatFixedShortest(llvm::cast<FactorValue>(V).getValue()) << 'x';
     return;
   case Value::Kind::String:
-    OS << quoteString(llvm::cast<StringValue>(V).getValue());
+    OS << stringLiteral(llvm::cast<StringValue>(V).getValue());
     return;
   case Value::Kind::Bool:
     OS << (llvm::cast<BoolValue>(V).getValue() ? "true" : "false");
@@ -106,7 +90,7 @@ void ssc::ast::print(const Node &N, llvm::raw_ostream &OS, unsigned Indent) {
   OS.indent(Indent);
   switch (N.getKind()) {
   case Node::Kind::Import:
-    OS << "import " << quoteString(llvm::cast<ImportDecl>(N).getPath()) << ";\n";
+    OS << "import " << stringLiteral(llvm::cast<ImportDecl>(N).getPath()) << ";\n";
     return;
   case Node::Kind::Property: {
     const auto &P = llvm::cast<PropertyStmt>(N);

@@ -6,22 +6,6 @@
 
 using namespace ssc;
 
-/// A string literal that reads back to \p S: a raw CR or LF would end it.
-static std::string quoted(llvm::StringRef S) {
-  std::string Out = "\"";
-  for (char C : S) {
-    switch (C) {
-    case '"': Out += "\\\""; break;
-    case '\\': Out += "\\\\"; break;
-    case '\n': Out += "\\n"; break;
-    case '\r': Out += "\\r"; break;
-    case '\t': Out += "\\t"; break;
-    default: Out += C;
-    }
-  }
-  return Out + "\"";
-}
-
 /// A number as the language spells it: integers plain, others shortest.
 static std::string num(double V) {
   if (V == static_cast<double>(static_cast<int64_t>(V)) && std::abs(V) < 1e15)
@@ -146,7 +130,7 @@ static std::string ranges(const ModelSpec &M, const std::vector<unsigned> &Seq) 
 void ssc::printModel(const ModelSpec &M, llvm::raw_ostream &OS) {
   OS << "model " << M.Name << " {\n";
   if (!M.Source.empty())
-    OS << "  source = " << quoted(M.Source) << ";\n";
+    OS << "  source = " << stringLiteral(M.Source) << ";\n";
   OS << "  hidden = " << M.Hidden << ";\n";
   OS << "  vocab = " << M.Vocab << ";\n";
   OS << "  context = " << M.MaxContext << ";\n";
@@ -179,9 +163,9 @@ void ssc::printModel(const ModelSpec &M, llvm::raw_ostream &OS) {
 void ssc::printGpu(const GpuSpec &G, llvm::raw_ostream &OS) {
   OS << "gpu " << G.Name << " {\n";
   if (!G.Vendor.empty())
-    OS << "  vendor = " << quoted(G.Vendor) << ";\n";
+    OS << "  vendor = " << stringLiteral(G.Vendor) << ";\n";
   if (!G.Description.empty())
-    OS << "  description = " << quoted(G.Description) << ";\n";
+    OS << "  description = " << stringLiteral(G.Description) << ";\n";
   OS << "  tflops";
   for (unsigned I = 0; I < NumDTypes; ++I)
     if (G.Tflops[I] > 0)

@@ -91,6 +91,32 @@ void ssc::appendCsvField(std::string &Out, llvm::StringRef S) {
   Out += '"';
 }
 
+std::string ssc::stringLiteral(llvm::StringRef S) {
+  std::string Out = "\"";
+  for (char C : S) {
+    switch (C) {
+    case '"':
+      Out += "\\\"";
+      break;
+    case '\\':
+      Out += "\\\\";
+      break;
+    case '\n':
+      Out += "\\n";
+      break;
+    case '\t':
+      Out += "\\t";
+      break;
+    case '\r':
+      Out += "\\r";
+      break;
+    default:
+      Out += C;
+    }
+  }
+  return Out + "\"";
+}
+
 std::string ssc::shellWord(llvm::StringRef S) {
   auto Plain = [](char C) { return llvm::isAlnum(C) || llvm::StringRef("_-./=,:+@%").contains(C); };
   if (!S.empty() && llvm::all_of(S, Plain))

@@ -20,9 +20,6 @@ void print(const File &F, llvm::raw_ostream &OS);
 void print(const Node &N, llvm::raw_ostream &OS, unsigned Indent = 0);
 void print(const Value &V, llvm::raw_ostream &OS);
 
-/// Canonical spelling of a string literal, with quotes and escapes.
-std::string quoteString(llvm::StringRef S);
-
 } // namespace ssc::ast
 
 #endif // SSC_AST_ASTPRINTER_H

@@ -37,6 +37,11 @@ std::string csvField(llvm::StringRef S);
 /// (the sweep writes one per text field of every row).
 void appendCsvField(std::string &Out, llvm::StringRef S);
 
+/// \p S as a string literal of the language (docs/language.md), quotes and
+/// escapes included, so that it reads back to \p S: a raw CR or LF would
+/// end it.
+std::string stringLiteral(llvm::StringRef S);
+
 /// \p S as one word of a POSIX shell command line: as is when it holds
 /// only characters no shell treats specially, else in single quotes (a
 /// quote inside as '\'').
