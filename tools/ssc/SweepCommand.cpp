@@ -43,8 +43,9 @@ cl::opt<std::string> SweepFile("sweep",
 cl::opt<std::string> ModelName("model", cl::desc("Model to use when the input defines several"),
                                cl::value_desc("name"), cl::sub(driver::SweepCmd), cl::cat(Cat));
 cl::opt<std::string> PlanOpt("plan",
-                             cl::desc("Base plan (a .json or .arch file, or a plan's "
-                                      "name); the plan axes change it"),
+                             cl::desc("Base plan (a .json or .arch file, a plan's name, "
+                                      "or its keys, as in 'tp=8 ep=8'); the plan axes "
+                                      "change it"),
                              cl::value_desc("plan"), cl::sub(driver::SweepCmd), cl::cat(Cat));
 cl::opt<std::string> ProfileOpt("profile",
                                 cl::desc("Cost profile (default: 'default', or the "
