@@ -651,16 +651,13 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
   unsigned Buf = loadFileBuffer(Path, Diags);
   if (!Buf)
     return std::nullopt;
-  std::optional<llvm::json::Value> Root = parseJSONBuffer(Buf, Diags);
-  if (!Root)
+  std::optional<JSONObjectDocument> Doc =
+      parseJSONObject(Buf, Diags, "a cost profile is one JSON object");
+  if (!Doc)
     return std::nullopt;
-  JSONLocator Loc(Diags.getSourceMgr().getMemoryBuffer(Buf)->getBuffer());
+  const JSONLocator &Loc = Doc->Loc;
   ProfileReader R(Diags, Loc);
-  const llvm::json::Object *O = Root->getAsObject();
-  if (!O) {
-    R.error("", "a cost profile is one JSON object");
-    return std::nullopt;
-  }
+  const llvm::json::Object *O = &Doc->object();
   static const StringRef Keys[] = {"name",   "description", "sources",  "gpus",
                                    "discount", "comm_sms_in", "launch_us", "units",
                                    "comm_overlap", "params", "kernels", "comms",

@@ -277,16 +277,13 @@ std::string ssc::hfModelName(StringRef S) {
 std::optional<ModelSpec> ssc::importHFConfig(unsigned BufferID, DiagnosticEngine &Diags,
                                              const HFImportOptions &Opts) {
   unsigned ErrorsBefore = Diags.getNumErrors();
-  std::optional<llvm::json::Value> Json = parseJSONBuffer(BufferID, Diags);
-  if (!Json)
+  std::optional<JSONObjectDocument> Doc =
+      parseJSONObject(BufferID, Diags, "a config.json holds one JSON object");
+  if (!Doc)
     return std::nullopt;
   const llvm::MemoryBuffer *Buf = Diags.getSourceMgr().getMemoryBuffer(BufferID);
-  JSONLocator Locs(Buf->getBuffer());
-  const llvm::json::Object *Top = Json->getAsObject();
-  if (!Top) {
-    Diags.error(Locs.valueLoc(""), "a config.json holds one JSON object");
-    return std::nullopt;
-  }
+  const JSONLocator &Locs = Doc->Loc;
+  const llvm::json::Object *Top = &Doc->object();
 
   // model_type, possibly inside text_config.
   ConfigReader Untyped(*Top, "", Locs, Diags, "");

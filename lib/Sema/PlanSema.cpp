@@ -509,18 +509,13 @@ std::optional<PlanSpec> ssc::loadPlanJSON(StringRef Path, DiagnosticEngine &Diag
   unsigned Buf = loadFileBuffer(Path, Diags);
   if (!Buf)
     return std::nullopt;
-  std::optional<llvm::json::Value> Root = parseJSONBuffer(Buf, Diags);
-  if (!Root)
+  std::optional<JSONObjectDocument> Doc = parseJSONObject(
+      Buf, Diags, "a plan file holds one JSON object, as in {\"tp\": 8, \"ep\": 8}");
+  if (!Doc)
     return std::nullopt;
-  StringRef Text = Diags.getSourceMgr().getMemoryBuffer(Buf)->getBuffer();
-  JSONLocator Loc(Text);
+  const JSONLocator &Loc = Doc->Loc;
   Reader R(Diags);
-  const llvm::json::Object *O = Root->getAsObject();
-  if (!O) {
-    R.error(Loc.valueLoc(""), "a plan file holds one JSON object, as in "
-                              "{\"tp\": 8, \"ep\": 8}");
-    return std::nullopt;
-  }
+  const llvm::json::Object *O = &Doc->object();
   PlanSpec Plan;
   Plan.Name = llvm::sys::path::stem(Path).str();
   Plan.Loc = Loc.valueLoc("");

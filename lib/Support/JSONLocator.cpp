@@ -150,3 +150,16 @@ std::optional<llvm::json::Value> ssc::parseJSONBuffer(unsigned BufferID,
               "invalid JSON: " + Msg);
   return std::nullopt;
 }
+
+std::optional<JSONObjectDocument> ssc::parseJSONObject(unsigned BufferID, DiagnosticEngine &Diags,
+                                                       llvm::StringRef NotObject) {
+  std::optional<llvm::json::Value> Root = parseJSONBuffer(BufferID, Diags);
+  if (!Root)
+    return std::nullopt;
+  JSONLocator Loc(Diags.getSourceMgr().getMemoryBuffer(BufferID)->getBuffer());
+  if (!Root->getAsObject()) {
+    Diags.error(Loc.valueLoc(""), NotObject);
+    return std::nullopt;
+  }
+  return JSONObjectDocument{std::move(*Root), std::move(Loc)};
+}

@@ -463,18 +463,15 @@ std::optional<SweepSpec> ssc::sweep::loadSweepFile(StringRef Path, DiagnosticEng
   unsigned Buf = loadFileBuffer(Path, Diags);
   if (!Buf)
     return std::nullopt;
-  std::optional<json::Value> Root = parseJSONBuffer(Buf, Diags);
-  if (!Root)
+  std::optional<JSONObjectDocument> Doc =
+      parseJSONObject(Buf, Diags,
+                      "a sweep file holds one JSON object of axes, as in "
+                      "{\"gpu\": [\"h100\", \"h200\"], \"batch\": \"1..64*2\"}");
+  if (!Doc)
     return std::nullopt;
-  StringRef Text = Diags.getSourceMgr().getMemoryBuffer(Buf)->getBuffer();
-  JSONLocator Loc(Text);
+  const JSONLocator &Loc = Doc->Loc;
   FileReader R(Diags, Loc, sys::path::parent_path(Path));
-  const json::Object *O = Root->getAsObject();
-  if (!O) {
-    R.error(Loc.valueLoc(""), "a sweep file holds one JSON object of axes, as in "
-                              "{\"gpu\": [\"h100\", \"h200\"], \"batch\": \"1..64*2\"}");
-    return std::nullopt;
-  }
+  const json::Object *O = &Doc->object();
   SweepSpec Spec;
   Grid Top;
   const json::Array *Grids = nullptr;

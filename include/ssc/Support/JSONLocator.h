@@ -11,9 +11,14 @@
 #ifndef SSC_SUPPORT_JSONLOCATOR_H
 #define SSC_SUPPORT_JSONLOCATOR_H
 
+#include "ssc/Support/Diagnostics.h"
+
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/SMLoc.h"
+
+#include <optional>
 
 namespace ssc {
 
@@ -35,17 +40,23 @@ private:
   void scan();
 };
 
-} // namespace ssc
-
-#endif // SSC_SUPPORT_JSONLOCATOR_H
-
-#include "ssc/Support/Diagnostics.h"
-#include "llvm/Support/JSON.h"
-#include <optional>
-
-namespace ssc {
 /// Parses buffer \p BufferID as JSON, reporting a syntax error at its
 /// file:line:col.
 std::optional<llvm::json::Value> parseJSONBuffer(unsigned BufferID,
                                                  DiagnosticEngine &Diags);
+
+/// A JSON document that holds one object, with the locations of its values.
+struct JSONObjectDocument {
+  llvm::json::Value Root;
+  JSONLocator Loc;
+  const llvm::json::Object &object() const { return *Root.getAsObject(); }
+};
+
+/// Parses buffer \p BufferID (parseJSONBuffer) as a document that holds one
+/// object; reports \p NotObject at its start when it holds another value.
+std::optional<JSONObjectDocument> parseJSONObject(unsigned BufferID, DiagnosticEngine &Diags,
+                                                  llvm::StringRef NotObject);
+
 } // namespace ssc
+
+#endif // SSC_SUPPORT_JSONLOCATOR_H
