@@ -6,6 +6,7 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -165,28 +166,50 @@ struct ArgScan {
   /// import-hf, whose -o takes a value) and print that attempt's error in
   /// its own words.
   std::vector<StringRef> UnknownLong;
+  /// Arguments with a '=' that directly follow a --plan value of keys and
+  /// name no file: keys the shell split ("--plan tp=8 ep=8"), which llvm::cl
+  /// would take as more input files. PlanValue is the value they follow.
+  StringRef PlanValue;
+  std::vector<StringRef> StrayPlanKeys;
 };
 
 static ArgScan scanArgs(const llvm::StringMap<llvm::cl::Option *> &Opts, int Argc,
                         const char *const *Argv) {
   ArgScan S;
+  int AfterPlan = -1; // the index just past --plan's value and its stray keys
   for (int I = 1; I < Argc; ++I) {
     StringRef Arg = Argv[I];
     if (Arg == "--")
       break; // positional arguments only from here
     if (const llvm::cl::Option *O = named(Opts, Arg)) {
-      if (Arg.contains('=') || O->getValueExpectedFlag() != llvm::cl::ValueRequired)
+      bool Plan = O->ArgStr == "plan";
+      if (Arg.contains('=') || O->getValueExpectedFlag() != llvm::cl::ValueRequired) {
+        if (Plan && S.StrayPlanKeys.empty()) {
+          S.PlanValue = Arg.split('=').second;
+          AfterPlan = I + 1;
+        }
         continue;
+      }
       bool NoValue = I + 1 == Argc ||
                      (StringRef(Argv[I + 1]).starts_with("--") && named(Opts, Argv[I + 1]));
-      if (!NoValue)
+      if (!NoValue) {
         ++I; // the value
-      else if (!S.MissingValue)
+        if (Plan && S.StrayPlanKeys.empty()) {
+          S.PlanValue = Argv[I];
+          AfterPlan = I + 1;
+        }
+      } else if (!S.MissingValue) {
         S.MissingValue = O;
+      }
       continue;
     }
     if (Arg.starts_with("--") && Arg.size() > 2)
       S.UnknownLong.push_back(Arg);
+    else if (I == AfterPlan && S.PlanValue.contains('=') && !Arg.starts_with("-") &&
+             Arg.contains('=') && !llvm::sys::fs::exists(Arg)) {
+      S.StrayPlanKeys.push_back(Arg);
+      AfterPlan = I + 1;
+    }
   }
   return S;
 }
@@ -202,6 +225,16 @@ bool ssc::parseCommandLine(int Argc, const char *const *Argv, StringRef Overview
       Diags.error(Flag + " needs a value; see 'ssc --help'");
     else
       Diags.error(Flag + " needs a value, as in " + Flag + (Short ? " " : "=") + O->ValueStr.str());
+    return false;
+  }
+  if (!Scan.StrayPlanKeys.empty()) {
+    std::string Keys = Scan.PlanValue.str();
+    for (StringRef K : Scan.StrayPlanKeys)
+      Keys += " " + K.str();
+    Diags.error("'" + Scan.StrayPlanKeys.front() +
+                "' is not an input file; give --plan its keys as one argument, in quotes: "
+                "--plan '" +
+                Keys + "'");
     return false;
   }
   if (!Scan.UnknownLong.empty()) {
