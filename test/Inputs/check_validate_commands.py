@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Runs the command `ssc validate --format=json` gives for each modeled row
-and checks that its report holds the row's prediction.
+and checks that its report holds the row's prediction; a row not modeled
+that has a command must make that command fail (exit 1, an error line).
 
   check_validate_commands.py SSC TABLE.csv... [--every N] [--profile NAME]
 
 The command's leading `ssc` is replaced by SSC, and `--format=json
 --views=summary` are appended. --every N checks every Nth modeled row of
 each table (its first row always). Prints one line per mismatch and a
-summary `checked=<n> mismatched=<m>`; exits 1 on any mismatch or failure.
+summary `checked=<n> mismatched=<m> failing_checked=<k>`; exits 1 on any
+mismatch or failure.
 """
 import argparse
 import json
@@ -36,7 +38,7 @@ def main():
     ap.add_argument("--profile", default="default")
     args = ap.parse_args()
 
-    checked = mismatched = 0
+    checked = mismatched = failing = 0
     for table in args.tables:
         out = subprocess.run([args.ssc, "validate", "--format=json", "--profile", args.profile,
                               table],
@@ -44,7 +46,18 @@ def main():
         if out.returncode != 0:
             print(f"{table}: ssc validate failed:\n{out.stderr}")
             return 1
-        rows = [r for r in json.loads(out.stdout)["rows"] if r["modeled"]]
+        all_rows = json.loads(out.stdout)["rows"]
+        for row in all_rows:
+            if row["modeled"] or "command" not in row:
+                continue
+            run = subprocess.run([args.ssc] + shlex.split(row["command"])[1:],
+                                 capture_output=True, text=True)
+            failing += 1
+            if run.returncode != 1 or "error: " not in run.stderr:
+                print(f"{row['id']}: not modeled ({row['reason']}), but its command "
+                      f"exits {run.returncode}: {row['command']}")
+                mismatched += 1
+        rows = [r for r in all_rows if r["modeled"]]
         for i, row in enumerate(rows):
             if i % args.every:
                 continue
@@ -66,7 +79,7 @@ def main():
                 print(f"{row['id']}: validate predicted {want}, the command's report has "
                       f"{got} ({row['metric']}): {row['command']}")
                 mismatched += 1
-    print(f"checked={checked} mismatched={mismatched}")
+    print(f"checked={checked} mismatched={mismatched} failing_checked={failing}")
     return 1 if mismatched else 0
 
 

@@ -81,7 +81,8 @@ struct Outcome {
   /// The dtypes it ran with (--weight-dtype, --kv-dtype, --dispatch-dtype);
   /// Weights is empty where the checkpoint runs as released.
   std::string Weights, Kv, Dispatch;
-  /// The ssc command line whose report holds the prediction.
+  /// The ssc command line whose report holds the prediction; for a row not
+  /// modeled once its setup is known, the one that shows why.
   std::string Command;
 };
 
@@ -495,19 +496,25 @@ std::string RowPredictor::predictRow(const Row &R, const Program &P, const Model
              "output_tokens_per_s_per_gpu)";
     CO.Batch = 1;
     CO.KvLen = Isl + Osl / 2;
-    if (!driver::compileModules(In, CO, Mods))
-      return firstError(OS.str());
-    report::OfflineOptions OO;
-    OO.Isl = Isl;
-    OO.Osl = Osl;
     // batch, when given: the run's scheduler cap (sequences in flight per
     // replica, TensorRT-LLM's max_batch_size), as --max-batch.
-    OO.MaxBatch = static_cast<double>(Batch);
     // requests, when given: the benchmark's finite run (--requests), whose
     // rate includes the batch filling and draining.
     int64_t Requests = 0;
     if (!integer(R, "requests", Requests, Diags, true, 0))
       return "malformed field";
+    std::vector<std::string> ModeArgs = {"--mode=offline"};
+    if (Batch)
+      ModeArgs.insert(ModeArgs.end(), {"--max-batch", std::to_string(Batch)});
+    if (Requests)
+      ModeArgs.insert(ModeArgs.end(), {"--requests", std::to_string(Requests)});
+    SetCommand(ModeArgs);
+    if (!driver::compileModules(In, CO, Mods))
+      return firstError(OS.str());
+    report::OfflineOptions OO;
+    OO.Isl = Isl;
+    OO.Osl = Osl;
+    OO.MaxBatch = static_cast<double>(Batch);
     OO.Requests = Requests;
     report::OfflineResult F =
         report::evaluateOffline(Mods[0], Mods[1], Prof, *T.Gpu, OO);
@@ -519,12 +526,6 @@ std::string RowPredictor::predictRow(const Row &R, const Program &P, const Model
       O.Predicted = Metric == "output_tokens_per_s_total" ? F.Run->OutputTokensPerSec
                                                           : F.Run->OutputTokensPerSecPerGpu;
     O.Band = F.Uncertainty;
-    std::vector<std::string> ModeArgs = {"--mode=offline"};
-    if (Batch)
-      ModeArgs.insert(ModeArgs.end(), {"--max-batch", std::to_string(Batch)});
-    if (Requests)
-      ModeArgs.insert(ModeArgs.end(), {"--requests", std::to_string(Requests)});
-    SetCommand(ModeArgs);
     return "";
   }
   if (!R.get("requests").empty()) {
@@ -560,6 +561,11 @@ std::string RowPredictor::predictRow(const Row &R, const Program &P, const Model
   } else {
     return "unknown mode '" + Mode.str() + "' (offline, prefill or decode)";
   }
+  if (Mode == "prefill")
+    SetCommand({"--phase=prefill", "--batch", std::to_string(CO.Batch)});
+  else
+    SetCommand({"--phase=decode", "--batch", std::to_string(CO.Batch), "--kv-len",
+                std::to_string(CO.KvLen)});
   if (!driver::compileModules(In, CO, Mods))
     return firstError(OS.str());
   const ir::Module &Mod = Mods.front();
@@ -587,11 +593,6 @@ std::string RowPredictor::predictRow(const Row &R, const Program &P, const Model
   else
     O.Predicted = Rep.TokensPerSecPerUser;
   O.Band = Mode == "prefill" ? Rep.PrefillBand : Rep.DecodeBand;
-  if (Mode == "prefill")
-    SetCommand({"--phase=prefill", "--batch", std::to_string(CO.Batch)});
-  else
-    SetCommand({"--phase=decode", "--batch", std::to_string(CO.Batch), "--kv-len",
-                std::to_string(CO.KvLen)});
   return "";
 }
 
@@ -685,6 +686,8 @@ int ssc::driver::runValidate() {
             {"dispatch", O.Dispatch}};
       } else {
         J["reason"] = O.Reason;
+        if (!O.Command.empty())
+          J["command"] = O.Command;
       }
       A.push_back(std::move(J));
     }
@@ -711,7 +714,8 @@ int ssc::driver::runValidate() {
                << csvField(O.Band.Regime) << ',' << csvField(join(O.Band.Outside, ";")) << ",,"
                << csvField(O.Command) << "\n";
       else
-        outs() << ',' << num(O.Measured) << ",,,,," << csvField(O.Reason) << ",\n";
+        outs() << ',' << num(O.Measured) << ",,,,," << csvField(O.Reason) << ','
+               << csvField(O.Command) << "\n";
     }
     return 0;
   }
