@@ -12,6 +12,7 @@
 
 #include <cctype>
 #include <cstring>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -182,24 +183,20 @@ static ArgScan scanArgs(const llvm::StringMap<llvm::cl::Option *> &Opts, int Arg
     if (Arg == "--")
       break; // positional arguments only from here
     if (const llvm::cl::Option *O = named(Opts, Arg)) {
-      bool Plan = O->ArgStr == "plan";
-      if (Arg.contains('=') || O->getValueExpectedFlag() != llvm::cl::ValueRequired) {
-        if (Plan && S.StrayPlanKeys.empty()) {
-          S.PlanValue = Arg.split('=').second;
-          AfterPlan = I + 1;
-        }
-        continue;
+      std::optional<StringRef> Value; // the option's value, in either form
+      if (Arg.contains('=')) {
+        Value = Arg.split('=').second;
+      } else if (O->getValueExpectedFlag() == llvm::cl::ValueRequired) {
+        bool NoValue = I + 1 == Argc ||
+                       (StringRef(Argv[I + 1]).starts_with("--") && named(Opts, Argv[I + 1]));
+        if (!NoValue)
+          Value = Argv[++I];
+        else if (!S.MissingValue)
+          S.MissingValue = O;
       }
-      bool NoValue = I + 1 == Argc ||
-                     (StringRef(Argv[I + 1]).starts_with("--") && named(Opts, Argv[I + 1]));
-      if (!NoValue) {
-        ++I; // the value
-        if (Plan && S.StrayPlanKeys.empty()) {
-          S.PlanValue = Argv[I];
-          AfterPlan = I + 1;
-        }
-      } else if (!S.MissingValue) {
-        S.MissingValue = O;
+      if (Value && O->ArgStr == "plan" && S.StrayPlanKeys.empty()) {
+        S.PlanValue = *Value;
+        AfterPlan = I + 1;
       }
       continue;
     }
