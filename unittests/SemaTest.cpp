@@ -324,7 +324,12 @@ TEST(Sema, PlanFromKeys) {
   // What PhasePlan::str() prints reads back as the same plan.
   for (const char *Keys : {"tp=8", "tp=2 sp=2 pp=2 dp=2 ep=4 etp=2 attention_dp",
                            "tp=4 dp=2 ep=8 attention_dp redundant_experts=8 overlap=comm",
-                           "tp=2 micro_batches=4 seq_parallel uneven_experts dense.tp=1"}) {
+                           "tp=2 micro_batches=4 seq_parallel uneven_experts dense.tp=1",
+                           // Explicit stages; etp that ep=1 would not derive;
+                           // attention data parallelism off where ep would
+                           // turn it on.
+                           "tp=1 pp=2 stages=[20, 12] micro_batches=2", "tp=8 etp=4",
+                           "tp=2 dp=4 ep=8 attention_dp=false"}) {
     std::string Errors;
     std::optional<PlanSpec> Q = Parse(Keys, Errors);
     ASSERT_TRUE(Q) << Keys << "\n" << Errors;
@@ -333,6 +338,26 @@ TEST(Sema, PlanFromKeys) {
     ASSERT_TRUE(R) << Errors;
     EXPECT_EQ(R->Prefill.str(), Q->Prefill.str());
   }
+
+  // PlanSpec::keys(): one string for both phases where they agree, each
+  // phase in full where they do not; both read back as the same plan.
+  for (const char *Keys :
+       {"tp=2 dp=4 ep=8 attention_dp overlap=tbo",
+        "tp=8 prefill.pp=2 prefill.micro_batches=2 decode.dp=2 decode.ep=16 dense.tp=1"}) {
+    std::string Errors;
+    std::optional<PlanSpec> Q = Parse(Keys, Errors);
+    ASSERT_TRUE(Q) << Keys << "\n" << Errors;
+    std::optional<PlanSpec> R = Parse(Q->keys(), Errors);
+    ASSERT_TRUE(R) << Q->keys() << "\n" << Errors;
+    EXPECT_EQ(R->Prefill.str(), Q->Prefill.str()) << Q->keys();
+    EXPECT_EQ(R->Decode.str(), Q->Decode.str()) << Q->keys();
+  }
+  std::optional<PlanSpec> Same = Parse("tp=2 dp=4 ep=8 overlap=tbo", E);
+  ASSERT_TRUE(Same) << E;
+  EXPECT_EQ(Same->keys(), "tp=2 dp=4 ep=8 attention_dp overlap=tbo");
+  std::optional<PlanSpec> Split = Parse("tp=8 decode.dp=2", E);
+  ASSERT_TRUE(Split) << E;
+  EXPECT_EQ(Split->keys(), "prefill.tp=8 decode.tp=8 decode.dp=2");
 
   // Errors point at the item's own line of the `--plan` buffer.
   std::string Errors;

@@ -108,8 +108,11 @@ struct PhasePlan {
   }
   /// Replicas of the expert set inside the MoE group.
   int64_t expertDP() const { return moeGroup() / (EP * effectiveETP()); }
-  /// "tp=8 ep=8 ..." with only the non-default degrees after tp.
+  /// "tp=8 ep=8 ..." with only the non-default degrees after tp: the plan
+  /// keys that give this phase plan back (planFromKeys).
   std::string str() const;
+  /// The items of str(), one per key.
+  std::vector<std::string> items() const;
   /// The TP degree for layers of kind \p Kind (an override or the plan's).
   int64_t tpFor(llvm::StringRef Kind) const {
     for (const LayerOverride &L : Layers)
@@ -128,6 +131,10 @@ struct PlanSpec {
   const PhasePlan &phase(Phase P) const {
     return P == Phase::Prefill ? Prefill : Decode;
   }
+  /// The plan keys that give this plan back (planFromKeys): the phases'
+  /// str() where they agree, else each phase's items under `prefill.` and
+  /// `decode.`.
+  std::string keys() const;
 };
 
 } // namespace ssc
