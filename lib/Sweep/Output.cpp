@@ -52,6 +52,7 @@ enum class RowWriter::Col : uint8_t {
   Fits,
   Status,
   Reason,
+  Command,
 };
 
 RowWriter::RowWriter(const SweepContext &Ctx, Format F, bool WithStatus)
@@ -107,6 +108,8 @@ RowWriter::RowWriter(const SweepContext &Ctx, Format F, bool WithStatus)
     Add(Col::Status, "status");
     Add(Col::Reason, "reason");
   }
+  if (Ctx.Commands)
+    Add(Col::Command, "command");
 }
 
 void RowWriter::header(std::string &Out) const {
@@ -138,6 +141,45 @@ void jsonString(std::string &Out, llvm::StringRef S) {
 }
 
 } // namespace
+
+std::string sweep::pointCommand(const SweepContext &Ctx, const PointResult &R) {
+  if (R.PlanKeys.empty() || !R.Gpu)
+    return "";
+  const Grid &G = Ctx.Spec->Grids[R.Grid];
+  std::vector<std::string> Args = {"ssc",      Ctx.CommandModel,
+                                   "--target", R.Gpu->Name + "x" + std::to_string(R.Gpus),
+                                   "--plan",   R.PlanKeys};
+  for (auto [A, T] : {std::pair{Axis::WeightDType, R.WeightType},
+                      {Axis::KvDType, R.KvType},
+                      {Axis::DispatchDType, R.DispatchType},
+                      {Axis::CombineDType, R.CombineType},
+                      {Axis::AttnDType, R.AttnType}})
+    if (G.given(A))
+      Args.insert(Args.end(), {"--" + axisFlag(A).str(), dtypeName(T).str()});
+  for (const ParamAxis &PA : G.Params)
+    for (size_t I = 0; I < Ctx.ParamNames.size(); ++I)
+      if (Ctx.ParamNames[I] == PA.Name)
+        Args.insert(Args.end(), {"--profile-set", PA.Name + "=" + formatShortest(R.Params[I])});
+  Args.insert(Args.end(), Ctx.CommandArgs.begin(), Ctx.CommandArgs.end());
+  if (!Ctx.hasDecode())
+    Args.push_back("--phase=prefill");
+  else if (!Ctx.hasPrefill())
+    Args.push_back("--phase=decode");
+  Args.insert(Args.end(), {"--batch", std::to_string(R.Batch), "--isl", std::to_string(R.Isl),
+                           "--osl", std::to_string(R.Osl)});
+  if (R.Prefix)
+    Args.insert(Args.end(), {"--prefix", std::to_string(R.Prefix)});
+  if (Ctx.hasDecode() && R.KvLen != R.Isl + R.Osl / 2)
+    Args.insert(Args.end(), {"--kv-len", std::to_string(R.KvLen)});
+  Args.push_back("--emit=report");
+  std::string Out;
+  for (const std::string &A : Args) {
+    if (!Out.empty())
+      Out += ' ';
+    Out += shellWord(A);
+  }
+  return Out;
+}
 
 void RowWriter::row(const PointResult &R, std::string &Out) const {
   bool JSON = F == Format::JSON;
@@ -219,6 +261,11 @@ void RowWriter::row(const PointResult &R, std::string &Out) const {
       break;
     case Col::Status: Str(statusName(R.S)); break;
     case Col::Reason: Str(R.Reason); break;
+    case Col::Command: {
+      std::string C = pointCommand(Ctx, R);
+      C.empty() ? Null() : Str(C);
+      break;
+    }
     }
   }
   Out += JSON ? "}\n" : "\n";

@@ -123,6 +123,7 @@ struct PointEvaluator::ConfigState {
           Redundant = 0;
   double Imbalance = 1;
   OverlapMode Overlap = OverlapMode::None;
+  std::string Keys; // Plan.keys(), for the command column
 };
 
 struct PointEvaluator::CostState {
@@ -330,6 +331,13 @@ void PointEvaluator::ensureConfig() {
   C.Redundant = Shown.RedundantExperts;
   C.Imbalance = Shown.ExpertImbalance;
   C.Overlap = Shown.Overlap;
+  // A plan whose dp could not be derived has no key form (dp=0 is not a
+  // plan); the model axes change the model, which no flag of ssc states.
+  bool ModelAxes = false;
+  for (Axis A : {Axis::Layers, Axis::Experts, Axis::TopK, Axis::KvHeads})
+    ModelAxes |= G.given(A);
+  if (Ctx.Commands && !ModelAxes && C.Plan.Prefill.DP > 0 && C.Plan.Decode.DP > 0)
+    C.Keys = C.Plan.keys();
   if (C.S != Status::Ok)
     return;
   C.T.Count = C.Gpus;
@@ -405,6 +413,7 @@ void PointEvaluator::evaluate(PointResult &Out, bool Detailed) {
   Out.Reason.clear();
   Out.HasMetrics = false;
   Out.M = Metrics();
+  Out.PlanKeys.clear();
 
   // The workload.
   Out.Batch = intValue(Axis::Batch, 1);
@@ -470,6 +479,7 @@ void PointEvaluator::evaluate(PointResult &Out, bool Detailed) {
   Out.DispatchType = C.Prec.Dispatch;
   Out.CombineType = C.Prec.Combine;
   Out.AttnType = C.Prec.Attention;
+  Out.PlanKeys = C.Keys;
   if (C.S != Status::Ok) {
     Out.S = C.S;
     Out.Reason = C.Reason;

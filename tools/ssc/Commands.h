@@ -28,6 +28,14 @@ llvm::cl::OptionCategory &category();
 /// Sema options from the shared -I and --catalog flags.
 SemaOptions semaOptions();
 
+/// The options a printed `ssc` command line (`ssc validate`'s and `ssc
+/// sweep --command`'s) needs to see what this run sees: --profile when not
+/// the default, and --catalog and -I where \p Opts (from semaOptions) are
+/// not the defaults. \p ProfileCatalog: the profile names its own GPU
+/// table, which --profile brings along.
+std::vector<std::string> sharedCommandArgs(llvm::StringRef ProfileName, bool ProfileCatalog,
+                                           const SemaOptions &Opts);
+
 /// Applies the shared -Werror and -w flags to \p Diags.
 void configureDiagnostics(DiagnosticEngine &Diags);
 

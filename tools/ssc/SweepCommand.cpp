@@ -96,6 +96,11 @@ BoolOpt ParetoOpt("pareto",
                   cl::sub(driver::SweepCmd), cl::cat(Cat));
 BoolOpt BestOpt("best", cl::desc("Print the best point (tokens/s per GPU) per target"),
                 cl::sub(driver::SweepCmd), cl::cat(Cat));
+BoolOpt CommandOpt("command",
+                   cl::desc("Add a column with each point's ssc command line "
+                            "(--emit=report with the point's target, plan keys, "
+                            "dtypes and workload)"),
+                   cl::sub(driver::SweepCmd), cl::cat(Cat));
 BoolOpt KeepInvalid("keep-invalid",
                     cl::desc("Print a row for every point, with its status "
                              "and the reason it is not valid"),
@@ -408,6 +413,21 @@ int ssc::driver::runSweep() {
   Ctx.Passes.FuseProjections = FuseOpt;
   Ctx.Passes.IncludeMtp = MtpOpt;
   Ctx.ParamNames = Spec.paramNames();
+  if (CommandOpt) {
+    Ctx.Commands = true;
+    Ctx.CommandModel = InputFile;
+    if (!ModelName.empty())
+      Ctx.CommandArgs = {"--model", ModelName};
+    std::vector<std::string> Shared =
+        driver::sharedCommandArgs(Spec.Profile.value_or("default"), !Prof->GpuTable.empty(), SOpts);
+    Ctx.CommandArgs.insert(Ctx.CommandArgs.end(), Shared.begin(), Shared.end());
+    if (MlaOpt != ir::MlaForm::Auto)
+      Ctx.CommandArgs.push_back(MlaOpt == ir::MlaForm::Plain ? "--mla=plain" : "--mla=absorbed");
+    if (!FuseOpt)
+      Ctx.CommandArgs.push_back("--fuse-projections=false");
+    if (MtpOpt)
+      Ctx.CommandArgs.push_back("--mtp");
+  }
   if (!checkSpec(Spec, *P, *M, *Prof, Ctx, Diags))
     return 1;
   std::optional<uint64_t> N = Spec.numPoints();

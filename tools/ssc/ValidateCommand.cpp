@@ -630,16 +630,9 @@ int ssc::driver::runValidate() {
   SemaOptions Opts = semaOptions();
   if (!Prof->GpuTable.empty())
     Opts.CatalogPath = dataPath(Prof->GpuTable);
-  // What every row's command carries besides the row: the profile, and the
-  // catalog and import directories where they are not the defaults.
-  std::vector<std::string> Common;
-  if (ProfileName != "default")
-    Common.insert(Common.end(), {"--profile", ProfileName});
-  if (Prof->GpuTable.empty() && Opts.CatalogPath != dataPath("targets/gpus.arch"))
-    Common.insert(Common.end(),
-                  {"--catalog", Opts.CatalogPath.empty() ? "none" : Opts.CatalogPath});
-  for (const std::string &Dir : Opts.ImportDirs)
-    Common.insert(Common.end(), {"-I", Dir});
+  // What every row's command carries besides the row.
+  std::vector<std::string> Common =
+      driver::sharedCommandArgs(ProfileName, !Prof->GpuTable.empty(), Opts);
   RowPredictor Pred(*Prof, Opts, std::move(Common));
   std::vector<Outcome> Out;
   for (const Row &R : Rows)

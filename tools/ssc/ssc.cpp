@@ -120,6 +120,18 @@ SemaOptions ssc::driver::semaOptions() {
   return Opts;
 }
 
+std::vector<std::string> ssc::driver::sharedCommandArgs(StringRef ProfileName, bool ProfileCatalog,
+                                                        const SemaOptions &Opts) {
+  std::vector<std::string> Args;
+  if (ProfileName != "default")
+    Args.insert(Args.end(), {"--profile", ProfileName.str()});
+  if (!ProfileCatalog && Opts.CatalogPath != dataPath("targets/gpus.arch"))
+    Args.insert(Args.end(), {"--catalog", Opts.CatalogPath.empty() ? "none" : Opts.CatalogPath});
+  for (const std::string &Dir : Opts.ImportDirs)
+    Args.insert(Args.end(), {"-I", Dir});
+  return Args;
+}
+
 void ssc::driver::configureDiagnostics(DiagnosticEngine &Diags) {
   Diags.setWarningsAsErrors(WarningsAsErrors);
   Diags.setSuppressWarnings(NoWarnings);

@@ -20,6 +20,12 @@ namespace ssc::sweep {
 
 enum class Format : uint8_t { CSV, JSON };
 
+/// The `ssc` command line whose report gives the point \p R's metrics: the
+/// model, target, plan keys, the swept dtypes and profile parameters, the
+/// context's CommandArgs, the phases and the workload. Empty where the
+/// point has no PlanKeys.
+std::string pointCommand(const SweepContext &Ctx, const PointResult &R);
+
 class RowWriter {
 public:
   /// \p WithStatus adds the status and reason columns (--keep-invalid).

@@ -38,6 +38,13 @@ struct SweepContext {
   std::vector<std::vector<const GpuSpec *>> Gpus;
   /// The profile parameters that appear in any grid, in column order.
   std::vector<std::string> ParamNames;
+  /// The `command` column (--command): each point's `ssc` command line for
+  /// its report. CommandModel is the model file as the sweep was given it;
+  /// CommandArgs the options every point's command carries (--model, the
+  /// profile, catalog, imports, pass options), in shell words.
+  bool Commands = false;
+  std::string CommandModel;
+  std::vector<std::string> CommandArgs;
 
   bool hasPrefill() const { return Phases != PhaseChoice::Decode; }
   bool hasDecode() const { return Phases != PhaseChoice::Prefill; }
@@ -88,6 +95,11 @@ struct PointResult {
   bool LongerThanContext = false;
 
   Status S = Status::Ok;
+  /// The plan in key form (PlanSpec::keys), when Commands and the point
+  /// has a plan an `ssc` command can state: not for points whose degrees do
+  /// not divide the GPUs or that change the model's hyperparameters.
+  std::string PlanKeys;
+
   std::string Reason;      // why the point is not Ok
   bool HasMetrics = false; // costed (Ok, DoesNotFit and Sla points)
   Metrics M;

@@ -2,12 +2,15 @@
 """Checks that `ssc sweep` rows equal `ssc --emit=report` for the same point.
 
   match-report.py SSC MODEL [--sample N] [--default-plan] [--report-model M2]
-                  -- SWEEP_ARGS...
+                  [--commands] -- SWEEP_ARGS...
 
 Runs `SSC sweep MODEL --keep-invalid SWEEP_ARGS...`, then for up to N rows
 spread over the sweep (every costed row: ok, does-not-fit) runs the report
 with the row's target, plan, workload, dtypes and profile parameters, and
-compares every metric the row has, exactly. --report-model costs another
+compares every metric the row has, exactly. With --commands the sweep also
+prints its `command` column (--command) and the report run is the row's own
+command; rows the plan check rejects must have a command that fails with the
+row's reason. --report-model costs another
 file in the report (the model as the sweep's hyperparameter axes change it). The plan is the row's degrees as
 a JSON plan, or with --default-plan no plan at all (ssc's default). Prints
 "matched K rows" or the first difference, and exits non-zero on one.
@@ -16,6 +19,7 @@ import csv
 import io
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -38,6 +42,7 @@ def main():
     ssc, model = opts[0], opts[1]
     sample = int(opts[opts.index("--sample") + 1]) if "--sample" in opts else 8
     default_plan = "--default-plan" in opts
+    commands = "--commands" in opts
     report_model = opts[opts.index("--report-model") + 1] if "--report-model" in opts \
         else model
     passthrough = [a for a in sweep_args if a.split("=")[0] in ("--profile", "--phase")]
@@ -46,17 +51,36 @@ def main():
         passthrough = [f"--{k}={spec[k]}" for k in ("profile", "phase") if k in spec] + \
             passthrough
 
-    out = subprocess.run([ssc, "sweep", model, "--keep-invalid"] + sweep_args,
+    out = subprocess.run([ssc, "sweep", model, "--keep-invalid"] +
+                         (["--command"] if commands else []) + sweep_args,
                          capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit("sweep failed:\n" + out.stderr)
-    rows = [r for r in csv.DictReader(io.StringIO(out.stdout))
-            if r["status"] in ("ok", "does-not-fit")]
+    all_rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    rows = [r for r in all_rows if r["status"] in ("ok", "does-not-fit")]
+    invalid = 0
+    if commands:
+        # A plan the check rejects: its command fails, with the same reason.
+        bad = [r for r in all_rows if r["status"] == "invalid-plan" and r["command"]]
+        for r in bad[::max(1, len(bad) // sample)][:sample]:
+            rep = subprocess.run([ssc] + shlex.split(r["command"])[1:], capture_output=True,
+                                 text=True)
+            if rep.returncode == 0 or r["reason"] not in rep.stderr:
+                sys.exit(f"the command of invalid row {r} did not fail with its reason:\n"
+                         + rep.stderr)
+            invalid += 1
     if not rows:
         sys.exit("the sweep has no costed rows")
     step = max(1, len(rows) // sample)
     picked = rows[::step][:sample]
     for r in picked:
+        if commands:
+            if not r["command"]:
+                sys.exit(f"row {r} has no command")
+            cmd = [ssc] + shlex.split(r["command"])[1:] + ["--format=json",
+                                                          "--views=summary"]
+            check_row(r, cmd)
+            continue
         cmd = [ssc, report_model, "--emit=report", "--format=json", "--views=summary",
                "--target", f"{r['gpu']}x{r['gpus']}"] + passthrough
         cmd += [f"--{k.replace('_', '-')}={r[k]}" for k in WORKLOAD]
@@ -76,22 +100,27 @@ def main():
                 plan_path = f.name
             cmd += ["--plan", plan_path]
         try:
-            rep = subprocess.run(cmd, capture_output=True, text=True)
+            check_row(r, cmd)
         finally:
             if plan_path:
                 os.unlink(plan_path)
-        if not rep.stdout.strip():
-            sys.exit("report failed: " + " ".join(cmd) + "\n" + rep.stderr)
-        s = json.loads(rep.stdout)["summary"]
-        for k in METRICS:
-            if k not in r or r[k] == "":
-                continue
-            if float(r[k]) != float(s[k]):
-                sys.exit(f"row {r} differs from the report in {k}: {r[k]} != {s[k]}\n"
-                         + " ".join(cmd))
-        if (r["fits"] == "1") != s["fits"]:
-            sys.exit(f"row {r} differs from the report in fits\n" + " ".join(cmd))
-    print(f"matched {len(picked)} rows")
+    print(f"matched {len(picked)} rows" +
+          (f"; {invalid} invalid rows' commands failed alike" if commands else ""))
+
+
+def check_row(r, cmd):
+    rep = subprocess.run(cmd, capture_output=True, text=True)
+    if not rep.stdout.strip():
+        sys.exit("report failed: " + shlex.join(cmd) + "\n" + rep.stderr)
+    s = json.loads(rep.stdout)["summary"]
+    for k in METRICS:
+        if k not in r or r[k] == "":
+            continue
+        if float(r[k]) != float(s[k]):
+            sys.exit(f"row {r} differs from the report in {k}: {r[k]} != {s[k]}\n"
+                     + shlex.join(cmd))
+    if (r["fits"] == "1") != s["fits"]:
+        sys.exit(f"row {r} differs from the report in fits\n" + shlex.join(cmd))
 
 
 if __name__ == "__main__":
