@@ -229,15 +229,22 @@ OfflineResult ssc::report::evaluateOffline(const ir::Module &Prefill,
                                            const ir::Module &Decode,
                                            const cost::Profile &P, const GpuSpec &Gpu,
                                            const OfflineOptions &Opts) {
+  cost::CostModel CD(P, Gpu), CP(P, Gpu);
+  CD.prepare(Decode);
+  CP.prepare(Prefill);
+  return evaluateOffline(Prefill, Decode, CP, CD, Opts);
+}
+
+OfflineResult ssc::report::evaluateOffline(const ir::Module &Prefill, const ir::Module &Decode,
+                                           const cost::CostModel &CP, const cost::CostModel &CD,
+                                           const OfflineOptions &Opts) {
+  const cost::Profile &P = CD.profile();
+  const GpuSpec &Gpu = CD.gpu();
   OfflineResult R;
   const PhasePlan &Pl = Decode.Plan;
   R.Gpus = Pl.world();
   R.Replicas = Pl.DP;
   double Isl = static_cast<double>(Opts.Isl), Osl = static_cast<double>(Opts.Osl);
-
-  cost::CostModel CD(P, Gpu), CP(P, Gpu);
-  CD.prepare(Decode);
-  CP.prepare(Prefill);
 
   // Pipeline stages: the scheduler keeps one micro-batch per stage in
   // flight (TensorRT-LLM's PyExecutor and SGLang run pp_size micro-batches,

@@ -47,6 +47,14 @@ enum class RowWriter::Col : uint8_t {
   TpotIfHiddenMs,
   TokensPerSecPerUser,
   DecodeTokensPerSecPerGpu,
+  OfflineBatch,
+  BatchLimit,
+  StepMs,
+  OutputTokensPerSecPerUser,
+  OutputTokensPerSecPerGpu,
+  OutputTokensPerSec,
+  RunSeconds,
+  RunOutputTokensPerSecPerGpu,
   MaxBatch,
   UsedBytes,
   Fits,
@@ -87,15 +95,36 @@ RowWriter::RowWriter(const SweepContext &Ctx, Format F, bool WithStatus)
       Add(C, axisKey(A).str());
   for (size_t I = 0; I < Ctx.ParamNames.size(); ++I)
     Add(Col::Param, Ctx.ParamNames[I], I);
-  for (auto [C, N] : {std::pair{Col::Batch, "batch"}, {Col::Isl, "isl"}, {Col::Osl, "osl"},
-                      {Col::Prefix, "prefix"}, {Col::KvLen, "kv_len"}})
-    Add(C, N);
+  if (Ctx.Offline) {
+    // The workload is the lengths; the rest is the report's offline section
+    // (summary view, JSON), the finite run's under run_.
+    for (auto [C, N] : {std::pair{Col::Isl, "isl"},
+                        {Col::Osl, "osl"},
+                        {Col::OfflineBatch, "batch"},
+                        {Col::BatchLimit, "batch_limit"},
+                        {Col::StepMs, "step_ms"},
+                        {Col::OutputTokensPerSecPerUser, "output_tokens_per_s_per_user"},
+                        {Col::OutputTokensPerSecPerGpu, "output_tokens_per_s_per_gpu"},
+                        {Col::OutputTokensPerSec, "output_tokens_per_s"}})
+      Add(C, N);
+    if (Ctx.Requests) {
+      Add(Col::RunSeconds, "run_seconds");
+      Add(Col::RunOutputTokensPerSecPerGpu, "run_output_tokens_per_s_per_gpu");
+    }
+  } else {
+    for (auto [C, N] : {std::pair{Col::Batch, "batch"},
+                        {Col::Isl, "isl"},
+                        {Col::Osl, "osl"},
+                        {Col::Prefix, "prefix"},
+                        {Col::KvLen, "kv_len"}})
+      Add(C, N);
+  }
   // The report's names (summary view, JSON).
-  if (Ctx.hasPrefill()) {
+  if (Ctx.hasPrefill() && !Ctx.Offline) {
     Add(Col::TtftMs, "ttft_ms");
     Add(Col::PrefillTokensPerSecPerGpu, "prefill_tokens_per_s_per_gpu");
   }
-  if (Ctx.hasDecode()) {
+  if (Ctx.hasDecode() && !Ctx.Offline) {
     Add(Col::TpotMs, "tpot_ms");
     Add(Col::TpotIfHiddenMs, "tpot_if_comm_hidden_ms");
     Add(Col::TokensPerSecPerUser, "tokens_per_s_per_user");
@@ -161,16 +190,25 @@ std::string sweep::pointCommand(const SweepContext &Ctx, const PointResult &R) {
       if (Ctx.ParamNames[I] == PA.Name)
         Args.insert(Args.end(), {"--profile-set", PA.Name + "=" + formatShortest(R.Params[I])});
   Args.insert(Args.end(), Ctx.CommandArgs.begin(), Ctx.CommandArgs.end());
-  if (!Ctx.hasDecode())
-    Args.push_back("--phase=prefill");
-  else if (!Ctx.hasPrefill())
-    Args.push_back("--phase=decode");
-  Args.insert(Args.end(), {"--batch", std::to_string(R.Batch), "--isl", std::to_string(R.Isl),
-                           "--osl", std::to_string(R.Osl)});
-  if (R.Prefix)
-    Args.insert(Args.end(), {"--prefix", std::to_string(R.Prefix)});
-  if (Ctx.hasDecode() && R.KvLen != R.Isl + R.Osl / 2)
-    Args.insert(Args.end(), {"--kv-len", std::to_string(R.KvLen)});
+  if (Ctx.Offline) {
+    Args.insert(Args.end(),
+                {"--mode=offline", "--isl", std::to_string(R.Isl), "--osl", std::to_string(R.Osl)});
+    if (Ctx.MaxBatch)
+      Args.insert(Args.end(), {"--max-batch", std::to_string(Ctx.MaxBatch)});
+    if (Ctx.Requests)
+      Args.insert(Args.end(), {"--requests", std::to_string(Ctx.Requests)});
+  } else {
+    if (!Ctx.hasDecode())
+      Args.push_back("--phase=prefill");
+    else if (!Ctx.hasPrefill())
+      Args.push_back("--phase=decode");
+    Args.insert(Args.end(), {"--batch", std::to_string(R.Batch), "--isl", std::to_string(R.Isl),
+                             "--osl", std::to_string(R.Osl)});
+    if (R.Prefix)
+      Args.insert(Args.end(), {"--prefix", std::to_string(R.Prefix)});
+    if (Ctx.hasDecode() && R.KvLen != R.Isl + R.Osl / 2)
+      Args.insert(Args.end(), {"--kv-len", std::to_string(R.KvLen)});
+  }
   Args.push_back("--emit=report");
   std::string Out;
   for (const std::string &A : Args) {
@@ -244,6 +282,30 @@ void RowWriter::row(const PointResult &R, std::string &Out) const {
     case Col::TpotIfHiddenMs: Num(R.M.TpotIfHiddenMs, Costed); break;
     case Col::TokensPerSecPerUser: Num(R.M.TokensPerSecPerUser, Costed); break;
     case Col::DecodeTokensPerSecPerGpu: Num(R.M.DecodeTokensPerSecPerGpu, Costed); break;
+    case Col::OfflineBatch:
+      Num(R.M.Batch, Costed);
+      break;
+    case Col::BatchLimit:
+      Costed ? Str(R.M.BatchLimit) : Null();
+      break;
+    case Col::StepMs:
+      Num(R.M.TpotMs, Costed);
+      break;
+    case Col::OutputTokensPerSecPerUser:
+      Num(R.M.TokensPerSecPerUser, Costed);
+      break;
+    case Col::OutputTokensPerSecPerGpu:
+      Num(R.M.OutputTokensPerSecPerGpu, Costed);
+      break;
+    case Col::OutputTokensPerSec:
+      Num(R.M.OutputTokensPerSec, Costed);
+      break;
+    case Col::RunSeconds:
+      Num(R.M.RunSeconds, Costed);
+      break;
+    case Col::RunOutputTokensPerSecPerGpu:
+      Num(R.M.RunOutputTokensPerSecPerGpu, Costed);
+      break;
     // Memory is known for every point that got as far as costing.
     case Col::MaxBatch:
       Num(R.M.MaxBatch, Costed || R.S == Status::DoesNotFit);

@@ -6,6 +6,7 @@
 #include "ssc/Cost/CostModel.h"
 #include "ssc/Cost/StepEvaluator.h"
 #include "ssc/Passes/Pass.h"
+#include "ssc/Report/Serving.h"
 #include "ssc/Spec/PlanDefaults.h"
 #include "ssc/Support/Format.h"
 #include "ssc/Sweep/ModelVariant.h"
@@ -505,6 +506,10 @@ void PointEvaluator::evaluate(PointResult &Out, bool Detailed) {
   const CostState &CS = *Cost;
   const cost::Profile &P = *CS.Prof;
   Metrics &X = Out.M;
+  if (Ctx.Offline) {
+    evaluateOffline(Out);
+    return;
+  }
   double Batch = static_cast<double>(Out.Batch);
   double KvTokens = static_cast<double>(Out.Isl + Out.Osl);
   cost::MemoryUse Mem, PrefillMem;
@@ -567,5 +572,45 @@ void PointEvaluator::evaluate(PointResult &Out, bool Detailed) {
       X.DecodeTokensPerSecPerGpu = static_cast<double>(Out.Batch) * 1000.0 / X.TpotMs /
                                    static_cast<double>(PerReplica);
     }
+  }
+}
+
+void PointEvaluator::evaluateOffline(PointResult &Out) {
+  // As `ssc FILE --mode=offline` (driver::emitReport), on the modules and
+  // cost models this configuration already prepared.
+  const ConfigState &C = *Config;
+  const CostState &CS = *Cost;
+  report::OfflineOptions OO;
+  OO.Isl = Out.Isl;
+  OO.Osl = Out.Osl;
+  OO.MaxBatch = static_cast<double>(Ctx.MaxBatch);
+  OO.Requests = Ctx.Requests;
+  report::OfflineResult F =
+      report::evaluateOffline(*C.Prefill, *C.Decode, *CS.PrefillCM, *CS.DecodeCM, OO);
+  Metrics &X = Out.M;
+  X.Fits = F.Fits;
+  X.MaxBatch = F.Memory.MaxBatch;
+  X.UsedBytes = F.Memory.usedBytes(F.Fits ? F.Batch : 1);
+  if (!F.Fits) {
+    Out.S = Status::DoesNotFit;
+    Out.Reason = "not one sequence of " + std::to_string(Out.Isl + Out.Osl) +
+                 formatv(" tokens fits in memory beside the weights: {0:f1} GB of weights, "
+                         "{1:f1} GB usable per GPU",
+                         F.Memory.WeightBytes / 1e9, F.Memory.UsableBytes / 1e9)
+                     .str();
+    return;
+  }
+  Out.HasMetrics = true;
+  X.Batch = F.Batch;
+  X.BatchLimit = F.BatchLimit;
+  X.TpotMs = F.StepMs;
+  X.TokensPerSecPerUser = F.OutputTokensPerSecPerUser;
+  X.OutputTokensPerSec = F.OutputTokensPerSec;
+  X.OutputTokensPerSecPerGpu = F.OutputTokensPerSecPerGpu;
+  X.DecodeTokensPerSecPerGpu = F.OutputTokensPerSecPerGpu;
+  if (F.Run) {
+    X.RunSeconds = F.Run->Seconds;
+    X.RunOutputTokensPerSecPerGpu = F.Run->OutputTokensPerSecPerGpu;
+    X.DecodeTokensPerSecPerGpu = F.Run->OutputTokensPerSecPerGpu;
   }
 }

@@ -425,6 +425,23 @@ public:
         }
         continue;
       }
+      if (Top && K == "mode") {
+        std::optional<StringRef> S = V.getAsString();
+        if (S && (*S == "phases" || *S == "offline"))
+          Top->Offline = *S == "offline";
+        else
+          error(Loc.valueLoc(Path), "'mode' is 'phases' or 'offline'");
+        continue;
+      }
+      if (Top && (K == "max_batch" || K == "requests")) {
+        std::optional<int64_t> N = V.getAsInteger();
+        if (!N || *N < 1 || *N > (int64_t(1) << 34)) {
+          error(Loc.valueLoc(Path), "'" + K + "' must be an integer from 1 to 2^34");
+          continue;
+        }
+        (K == "max_batch" ? Top->MaxBatch : Top->Requests) = *N;
+        continue;
+      }
       if (Top && K == "grids") {
         const json::Array *A = V.getAsArray();
         if (!A || A->empty()) {
@@ -440,6 +457,9 @@ public:
       Known.push_back("params");
       if (Top) {
         Known.push_back("grids");
+        Known.push_back("max_batch");
+        Known.push_back("mode");
+        Known.push_back("requests");
         Known.push_back("phase");
         Known.push_back("plan");
         Known.push_back("profile");

@@ -20,6 +20,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 
 #include <memory>
+#include <tuple>
 
 using namespace llvm;
 using namespace ssc;
@@ -58,6 +59,23 @@ EnumOpt<PhaseChoice>
                         clEnumValN(PhaseChoice::Decode, "decode", "one decode step"),
                         clEnumValN(PhaseChoice::Both, "both", "prefill, then decode")),
              cl::sub(driver::SweepCmd), cl::cat(Cat));
+enum class ModeChoice { Phases, Offline };
+EnumOpt<ModeChoice>
+    ModeOpt("mode", cl::desc("Serving mode of each point"),
+            cl::values(clEnumValN(ModeChoice::Phases, "phases",
+                                  "the phases --phase selects, at the swept batches (default)"),
+                       clEnumValN(ModeChoice::Offline, "offline",
+                                  "the steady state under unlimited load at each isl and osl, "
+                                  "as `ssc --mode=offline`: it chooses the batch")),
+            cl::sub(driver::SweepCmd), cl::cat(Cat));
+NumberOpt<int64_t> MaxBatchOpt("max-batch",
+                               cl::desc("--mode=offline: most sequences in flight per "
+                                        "replica (default: the profile's scheduler cap)"),
+                               cl::value_desc("N"), cl::sub(driver::SweepCmd), cl::cat(Cat));
+NumberOpt<int64_t> RequestsOpt("requests",
+                               cl::desc("--mode=offline: also a finite run of this many "
+                                        "requests (its fill and drain included)"),
+                               cl::value_desc("N"), cl::sub(driver::SweepCmd), cl::cat(Cat));
 EnumOpt<ir::MlaForm> MlaOpt(
     "mla", cl::desc("Form of MLA attention"), cl::init(ir::MlaForm::Auto),
     cl::values(clEnumValN(ir::MlaForm::Auto, "auto", "absorbed for decode, plain for prefill"),
@@ -284,6 +302,31 @@ bool checkSpec(const SweepSpec &Spec, const Program &P, const ModelSpec &M,
   return Ok;
 }
 
+/// The offline mode chooses the batch and the KV length and costs both
+/// phases; its counts need it (as `ssc --mode=offline`).
+bool checkMode(const SweepSpec &Spec, DiagnosticEngine &Diags) {
+  if (!Spec.Offline.value_or(false)) {
+    if (Spec.MaxBatch || Spec.Requests) {
+      Diags.error(std::string(Spec.MaxBatch ? "--max-batch caps the batch"
+                                            : "--requests sets a finite run") +
+                  " of --mode=offline; with the phases mode, --batch sets the batch");
+      return false;
+    }
+    return true;
+  }
+  if (Spec.Phases.value_or(PhaseChoice::Both) != PhaseChoice::Both) {
+    Diags.error("--mode=offline costs both phases; drop --phase");
+    return false;
+  }
+  for (Axis A : {Axis::Batch, Axis::KvLen, Axis::Prefix})
+    if (Spec.anyGiven(A)) {
+      Diags.error("--mode=offline chooses the batch and KV length itself; drop --" +
+                  axisFlag(A).str() + " (--max-batch caps the batch)");
+      return false;
+    }
+  return true;
+}
+
 bool parseShard(DiagnosticEngine &Diags, uint64_t &I, uint64_t &N) {
   auto [A, B] = StringRef(ShardOpt).split('/');
   if (A.getAsInteger(10, I) || B.getAsInteger(10, N) || N < 1 || I < 1 || I > N) {
@@ -338,6 +381,21 @@ int ssc::driver::runSweep() {
     Spec.Profile = ProfileOpt;
   if (!PlanOpt.empty())
     Spec.Plan = PlanOpt;
+  if (ModeOpt.getNumOccurrences())
+    Spec.Offline = ModeOpt == ModeChoice::Offline;
+  for (auto [Opt, Field, Name] : {std::tuple{&MaxBatchOpt, &Spec.MaxBatch, "max-batch"},
+                                  std::tuple{&RequestsOpt, &Spec.Requests, "requests"}}) {
+    if (!Opt->getNumOccurrences())
+      continue;
+    if (*Opt < 1 || *Opt > (int64_t(1) << 34)) {
+      Diags.error(std::string("--") + Name + " must be between 1 and 2^34, not " +
+                  std::to_string(*Opt));
+      return 1;
+    }
+    *Field = *Opt;
+  }
+  if (!checkMode(Spec, Diags))
+    return 1;
 
   RunOptions Opts;
   Opts.F = FormatOpt == FormatChoice::JSON ? Format::JSON : Format::CSV;
@@ -367,6 +425,9 @@ int ssc::driver::runSweep() {
   Opts.Header = HeaderOpt.getNumOccurrences() ? bool(HeaderOpt) : Opts.Shard == 1;
   SweepContext Ctx;
   Ctx.Phases = Spec.Phases.value_or(PhaseChoice::Both);
+  Ctx.Offline = Spec.Offline.value_or(false);
+  Ctx.MaxBatch = Spec.MaxBatch.value_or(0);
+  Ctx.Requests = Spec.Requests.value_or(0);
   if (!SlaOpt.empty()) {
     SMLoc Loc;
     const char *Start = nullptr;
@@ -374,13 +435,20 @@ int ssc::driver::runSweep() {
             Diags, "sla", SlaOpt,
             [&](ValueError &Err) { return parseSla(SlaOpt, Opts.Sla, Err); }, Loc, Start))
       return 1;
-    for (const SlaBound &B : Opts.Sla)
+    for (const SlaBound &B : Opts.Sla) {
+      if (Ctx.Offline && slaNeedsPrefill(B)) {
+        Diags.error("the SLA bound '" + B.Text +
+                    "' is a phase's; --mode=offline bounds tpot (the mean step), "
+                    "tps_user and tps_gpu (output tokens/s per user and per GPU)");
+        return 1;
+      }
       if (slaNeedsPrefill(B) ? !Ctx.hasPrefill() : !Ctx.hasDecode()) {
         Diags.error("the SLA bound '" + B.Text + "' needs the " +
                     (slaNeedsPrefill(B) ? "prefill" : "decode") +
                     " phase, which --phase leaves out");
         return 1;
       }
+    }
   }
 
   // The profile (which may bring its own GPU table), the model and the plan.

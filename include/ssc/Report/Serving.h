@@ -102,6 +102,11 @@ struct OfflineResult {
 OfflineResult evaluateOffline(const ir::Module &Prefill, const ir::Module &Decode,
                               const cost::Profile &P, const GpuSpec &Gpu,
                               const OfflineOptions &Opts);
+/// The same with cost models already prepared for \p Prefill (\p CP) and
+/// \p Decode (\p CD), as a sweep keeps them across points.
+OfflineResult evaluateOffline(const ir::Module &Prefill, const ir::Module &Decode,
+                              const cost::CostModel &CP, const cost::CostModel &CD,
+                              const OfflineOptions &Opts);
 
 } // namespace ssc::report
 

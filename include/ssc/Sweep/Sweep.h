@@ -33,6 +33,11 @@ struct SweepContext {
   const SweepSpec *Spec = nullptr;
   std::optional<PlanSpec> BasePlan;
   PhaseChoice Phases = PhaseChoice::Both;
+  /// --mode=offline: each point is the offline steady state at its isl and
+  /// osl (report::evaluateOffline), with these caps (0: none); the batch,
+  /// prefix and KV-length axes do not apply.
+  bool Offline = false;
+  int64_t MaxBatch = 0, Requests = 0;
   ir::PassOptions Passes;
   /// Per grid, the GPU of each name of its gpu axis (resolved up front).
   std::vector<std::vector<const GpuSpec *>> Gpus;
@@ -73,6 +78,16 @@ struct Metrics {
   double MaxBatch = 0;  // of decode when there is a decode phase
   double UsedBytes = 0; // per GPU, the same phase's
   bool Fits = true;     // both phases
+
+  // --mode=offline. TpotMs is then the mean step (the time between a
+  // user's tokens), TokensPerSecPerUser its inverse, and
+  // DecodeTokensPerSecPerGpu the output rate per GPU that --best and
+  // --pareto rank: the finite run's with --requests, else the steady
+  // state's.
+  double Batch = 0; // sequences in flight per replica
+  std::string BatchLimit;
+  double OutputTokensPerSec = 0, OutputTokensPerSecPerGpu = 0; // steady state
+  double RunSeconds = 0, RunOutputTokensPerSecPerGpu = 0;      // with --requests
 };
 
 /// One point: where it lies and what it costs.
@@ -149,6 +164,7 @@ private:
   void ensureModel();
   void ensureConfig();
   void ensureCost();
+  void evaluateOffline(PointResult &Out);
 };
 
 /// The first error of a diagnostic stream captured by a sweep (the

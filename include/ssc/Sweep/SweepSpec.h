@@ -127,6 +127,11 @@ struct SweepSpec {
   std::optional<std::string> Profile;
   std::optional<std::string> Plan; // base plan: file or name
   std::optional<PhaseChoice> Phases;
+  /// The serving mode: the phases at the swept batches (false), or the
+  /// offline steady state, which chooses the batch (ssc's --mode=offline).
+  std::optional<bool> Offline;
+  /// --mode=offline's --max-batch and --requests (0: not given).
+  std::optional<int64_t> MaxBatch, Requests;
 
   /// Whether any grid gives \p A / parameter \p Name.
   bool anyGiven(Axis A) const;

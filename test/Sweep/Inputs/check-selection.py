@@ -11,7 +11,9 @@ sweep with it. sla: OUT holds exactly the rows of FULL within every bound
 that no other row beats on decode tokens/s per GPU and tokens/s per user
 (the first of equal rows), highest throughput first. best: OUT holds, per
 target (gpu x gpus) in order of first appearance, the first row of highest
-decode tokens/s per GPU. Prints "ok: N rows" or what differs.
+decode tokens/s per GPU. Offline sweeps (--mode=offline) rank by output
+tokens/s per GPU (the finite run's with --requests) and per user. Prints
+"ok: N rows" or what differs.
 """
 import csv
 import sys
@@ -30,6 +32,13 @@ def main():
     mode, full, out = sys.argv[1], rows(sys.argv[2]), rows(sys.argv[3])
     x = lambda r: float(r["decode_tokens_per_s_per_gpu"])
     y = lambda r: float(r["tokens_per_s_per_user"])
+    if full and "output_tokens_per_s_per_gpu" in full[0]:
+        # --mode=offline: output tokens/s per GPU (the finite run's, with
+        # --requests) against output tokens/s per user.
+        per_gpu = "run_output_tokens_per_s_per_gpu" if "run_seconds" in full[0] else \
+            "output_tokens_per_s_per_gpu"
+        x = lambda r: float(r[per_gpu])
+        y = lambda r: float(r["output_tokens_per_s_per_user"])
     if mode == "sla":
         b = sys.argv[4:]
         bounds = [(b[i], b[i + 1], float(b[i + 2])) for i in range(0, len(b), 3)]

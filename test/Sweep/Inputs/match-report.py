@@ -7,7 +7,8 @@
 Runs `SSC sweep MODEL --keep-invalid SWEEP_ARGS...`, then for up to N rows
 spread over the sweep (every costed row: ok, does-not-fit) runs the report
 with the row's target, plan, workload, dtypes and profile parameters, and
-compares every metric the row has, exactly. With --commands the sweep also
+compares every metric the row has, exactly (with --mode=offline in the
+sweep's arguments or file, the report's offline section). With --commands the sweep also
 prints its `command` column (--command) and the report run is the row's own
 command; rows the plan check rejects must have a command that fails with the
 row's reason. --report-model costs another
@@ -31,8 +32,15 @@ DTYPE_FLAGS = {"weight_dtype": "--weight-dtype", "kv_dtype": "--kv-dtype",
 WORKLOAD = ["batch", "isl", "osl", "prefix", "kv_len"]
 METRICS = ["ttft_ms", "prefill_tokens_per_s_per_gpu", "tpot_ms", "tpot_if_comm_hidden_ms",
            "tokens_per_s_per_user", "decode_tokens_per_s_per_gpu", "max_batch"]
+# --mode=offline: the row's columns and where the report has them.
+OFFLINE = {"batch": ("batch",), "batch_limit": ("batch_limit",), "step_ms": ("step_ms",),
+           "output_tokens_per_s_per_user": ("output_tokens_per_s_per_user",),
+           "output_tokens_per_s_per_gpu": ("output_tokens_per_s_per_gpu",),
+           "output_tokens_per_s": ("output_tokens_per_s",),
+           "run_seconds": ("run", "seconds"),
+           "run_output_tokens_per_s_per_gpu": ("run", "output_tokens_per_s_per_gpu")}
 OTHER = {"model", "gpu", "gpus", "used_bytes", "fits", "status", "reason", "layers",
-         "experts", "top_k", "kv_heads"}
+         "experts", "top_k", "kv_heads", "command"}
 
 
 def main():
@@ -45,11 +53,21 @@ def main():
     commands = "--commands" in opts
     report_model = opts[opts.index("--report-model") + 1] if "--report-model" in opts \
         else model
-    passthrough = [a for a in sweep_args if a.split("=")[0] in ("--profile", "--phase")]
+    passed = ("--profile", "--phase", "--mode", "--max-batch", "--requests")
+    passthrough = []
+    for i, a in enumerate(sweep_args):
+        if a.split("=")[0] in passed:  # --flag=value, or --flag value
+            passthrough += [a] if "=" in a else [f"{a}={sweep_args[i + 1]}"]
     if "--sweep" in sweep_args:
         spec = json.load(open(sweep_args[sweep_args.index("--sweep") + 1]))
-        passthrough = [f"--{k}={spec[k]}" for k in ("profile", "phase") if k in spec] + \
+        passthrough = [f"--{k.replace('_', '-')}={spec[k]}" for k in
+                       ("profile", "phase", "mode", "max_batch", "requests") if k in spec] + \
             passthrough
+    offline = "--mode=offline" in passthrough
+    global WORKLOAD, OTHER
+    if offline:
+        WORKLOAD = ["isl", "osl"]
+        OTHER = OTHER | set(OFFLINE) | {"max_batch"}
 
     out = subprocess.run([ssc, "sweep", model, "--keep-invalid"] +
                          (["--command"] if commands else []) + sweep_args,
@@ -79,7 +97,7 @@ def main():
                 sys.exit(f"row {r} has no command")
             cmd = [ssc] + shlex.split(r["command"])[1:] + ["--format=json",
                                                           "--views=summary"]
-            check_row(r, cmd)
+            check_row(r, cmd, offline)
             continue
         cmd = [ssc, report_model, "--emit=report", "--format=json", "--views=summary",
                "--target", f"{r['gpu']}x{r['gpus']}"] + passthrough
@@ -100,7 +118,7 @@ def main():
                 plan_path = f.name
             cmd += ["--plan", plan_path]
         try:
-            check_row(r, cmd)
+            check_row(r, cmd, offline)
         finally:
             if plan_path:
                 os.unlink(plan_path)
@@ -108,11 +126,27 @@ def main():
           (f"; {invalid} invalid rows' commands failed alike" if commands else ""))
 
 
-def check_row(r, cmd):
+def check_row(r, cmd, offline):
     rep = subprocess.run(cmd, capture_output=True, text=True)
+    if offline and r["status"] == "does-not-fit":
+        # Not one sequence fits: the report says so and stops.
+        if rep.returncode == 0 or "fits in memory beside the weights" not in rep.stderr:
+            sys.exit(f"row {r} does not fit, but the report ran:\n" + shlex.join(cmd))
+        return
     if not rep.stdout.strip():
         sys.exit("report failed: " + shlex.join(cmd) + "\n" + rep.stderr)
     s = json.loads(rep.stdout)["summary"]
+    if offline:
+        for k, path in OFFLINE.items():
+            if k not in r:
+                continue
+            v = s["offline"]
+            for p in path:
+                v = v[p]
+            if (r[k] != v) if k == "batch_limit" else (float(r[k]) != float(v)):
+                sys.exit(f"row {r} differs from the report in {k}: {r[k]} != {v}\n"
+                         + shlex.join(cmd))
+        return
     for k in METRICS:
         if k not in r or r[k] == "":
             continue
