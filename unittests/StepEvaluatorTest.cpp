@@ -85,6 +85,7 @@ void expectSameSteps(Loaded &L, const ir::Module &M, size_t MaxGroups) {
       EXPECT_EQ(Fast.StepMs, Full.StepMs) << "batch " << B << " length " << Len;
       EXPECT_EQ(Fast.StepIfHiddenMs, Full.StepIfHiddenMs);
       EXPECT_EQ(Fast.ExposedCommMs, Full.ExposedCommMs);
+      EXPECT_EQ(Fast.Dominant, Full.Dominant) << "batch " << B << " length " << Len;
     }
 }
 

@@ -70,10 +70,18 @@ StepCost StepEvaluator::evaluate(const ir::Workload &WIn) const {
 
   // The same sums as CostModel::evaluate(), in the same order: ops outside
   // layers first, then the layers in order.
+  // What bounds the step: its kernels' time by what bounds each (as
+  // CostModel::evaluate tallies it).
+  double ComputeBound = 0, MemoryBound = 0;
+  auto Tally = [&](const ir::Op &O, const OpCost &C, double &Compute, double &Memory) {
+    if (!O.isComm() && O.dialect() == ir::Dialect::Kernel)
+      (C.B == Bound::Compute ? Compute : Memory) += C.TimeMs;
+  };
   double OutsideMs = 0;
   for (uint32_t I : Outside) {
     OpCost C = CM.costOp(M, I, W, IsSplit);
     const ir::Op &O = M.Ops[I];
+    Tally(O, C, ComputeBound, MemoryBound);
     OutsideMs += C.TimeMs;
     StageMs[std::min<size_t>(O.Stage, NumStages - 1)] += C.TimeMs;
     if (O.isComm() && C.crossesLink())
@@ -81,7 +89,7 @@ StepCost StepEvaluator::evaluate(const ir::Workload &WIn) const {
   }
 
   struct GroupCost {
-    double TimeMs, BlocksMs, ExposedMs;
+    double TimeMs, BlocksMs, ExposedMs, ComputeMs, MemoryMs;
     size_t Stage;
   };
   llvm::SmallVector<GroupCost, 8> Costs;
@@ -90,12 +98,14 @@ StepCost StepEvaluator::evaluate(const ir::Workload &WIn) const {
   for (const std::vector<uint32_t> &Ops : Groups) {
     LC = LayerCost();
     LC.resetHides(NumHides);
+    double Compute = 0, Memory = 0;
     for (uint32_t I : Ops) {
       OpCost C = CM.costOp(M, I, W, IsSplit);
+      Tally(M.Ops[I], C, Compute, Memory);
       CM.addToLayer(LC, M, M.Ops[I], C);
     }
     double Blocks = CM.finishLayer(LC, M);
-    Costs.push_back({LC.TimeMs, Blocks, LC.ExposedCommMs,
+    Costs.push_back({LC.TimeMs, Blocks, LC.ExposedCommMs, Compute, Memory,
                      std::min<size_t>(LC.Stage, NumStages - 1)});
   }
   for (int32_t G : GroupOfLayer) {
@@ -105,10 +115,13 @@ StepCost StepEvaluator::evaluate(const ir::Workload &WIn) const {
     S.ExposedCommMs += C.ExposedMs;
     S.StepIfHiddenMs += C.BlocksMs;
     StageMs[C.Stage] += C.TimeMs;
+    ComputeBound += C.ComputeMs;
+    MemoryBound += C.MemoryMs;
   }
   S.StepIfHiddenMs += OutsideMs;
   double Bubble = 0;
   CostModel::finishStep(StageMs, Micro, M.W.P == Phase::Decode, S.StepMs, S.StepIfHiddenMs,
                         Bubble);
+  S.Dominant = dominantBound(ComputeBound, MemoryBound, S.ExposedCommMs);
   return S;
 }

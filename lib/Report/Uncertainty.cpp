@@ -33,12 +33,55 @@ static void addOnce(std::vector<std::string> &V, std::string S) {
 
 Band ssc::report::bandFor(const cost::Profile &Prof, llvm::StringRef Regime,
                           const ir::Module &M, const GpuSpec &Gpu) {
+  return CalibrationCheck(Prof, M, Gpu).band(Regime, M.W);
+}
+
+CalibrationCheck::CalibrationCheck(const cost::Profile &Prof, const ir::Module &M,
+                                   const GpuSpec &Gpu)
+    : Prof(Prof), Kind(M.Model.hasMoe() ? "moe" : "dense") {
+  const cost::UncertaintySpec &U = Prof.Uncertainty;
+  if (U.Gpus.empty())
+    return; // the profile states no calibration coverage
+  auto Add = [&](std::string Reason) {
+    if (llvm::none_of(Items, [&](const Item &I) { return I.Reason == Reason; }))
+      Items.push_back({std::move(Reason), nullptr});
+  };
+  if (llvm::none_of(U.Gpus, [&](const std::string &N) { return Gpu.isNamed(N); }))
+    Add("no kernel measurements on " + Gpu.Name);
+  for (const ir::Op &O : M.Ops) {
+    if (O.dialect() != ir::Dialect::Kernel && O.dialect() != ir::Dialect::Comm)
+      continue;
+    if (O.Kind == OpKind::Gemm || O.Kind == OpKind::GroupedGemm) {
+      if (!llvm::is_contained(U.DTypes, O.WeightType))
+        Add("no measurements of " + dtypeName(O.WeightType).str() + " GEMMs");
+      else if (!Gpu.supports(O.WeightType))
+        Add(Gpu.Name + " has no " + dtypeName(O.WeightType).str() + " units (the GEMMs fall back)");
+      if (U.MaxK > 0 && (O.In < U.MinK || O.In > U.MaxK))
+        Add(fmt::format("a GEMM with K={} (measured: {} to {})", O.In, U.MinK, U.MaxK));
+      // M depends on the workload; the same tokens as the last GEMM's check
+      // nothing new.
+      if (U.MaxM > 0 &&
+          !llvm::any_of(Items, [&](const Item &I) { return I.Tokens && *I.Tokens == O.Tokens; }))
+        Items.push_back({"", &O.Tokens});
+    } else if (O.Kind == OpKind::FlashAttention || O.Kind == OpKind::PagedAttention) {
+      if (!U.AttnDTypes.empty() && !llvm::is_contained(U.AttnDTypes, O.ActType))
+        Add("no measurements of " + dtypeName(O.ActType).str() + " attention");
+      if (!U.HeadDims.empty() && !llvm::is_contained(U.HeadDims, O.QkDim))
+        Add(fmt::format("attention with head_dim {} (measured: {})", O.QkDim,
+                        joinInts(U.HeadDims)));
+    } else if (O.isComm() && O.Participants > 1 && O.L == ir::Link::ScaleOut &&
+               O.Kind != OpKind::AllToAll) {
+      Add(std::string(ir::opName(O.Kind)) + " across scale-out links (measured: all-to-all only)");
+    }
+  }
+}
+
+Band CalibrationCheck::band(llvm::StringRef Regime, const ir::Workload &W) const {
   const cost::UncertaintySpec &U = Prof.Uncertainty;
   Band B;
   // MoE models and dense ones miss by different amounts (routing, grouped
   // GEMMs and all-to-all add costs dense models do not have), so each kind
   // has its own bands: "offline-memory/moe", "decode-compute/dense".
-  std::string Kind = M.Model.hasMoe() ? "moe" : "dense";
   std::string Mode = Regime.split('-').first.str();
   B.Regime = Regime.str() + "/" + Kind;
   // The class's band; else that of the mode for the kind (all bounds
@@ -52,38 +95,14 @@ Band ssc::report::bandFor(const cost::Profile &Prof, llvm::StringRef Regime,
       break;
     }
   }
-  if (U.Gpus.empty())
-    return B; // the profile states no calibration coverage
-
-  if (llvm::none_of(U.Gpus, [&](const std::string &N) { return Gpu.isNamed(N); }))
-    addOnce(B.Outside, "no kernel measurements on " + Gpu.Name);
-  for (const ir::Op &O : M.Ops) {
-    if (O.dialect() != ir::Dialect::Kernel && O.dialect() != ir::Dialect::Comm)
+  for (const Item &I : Items) {
+    if (!I.Tokens) {
+      addOnce(B.Outside, I.Reason);
       continue;
-    if (O.Kind == OpKind::Gemm || O.Kind == OpKind::GroupedGemm) {
-      if (!llvm::is_contained(U.DTypes, O.WeightType))
-        addOnce(B.Outside, "no measurements of " + dtypeName(O.WeightType).str() + " GEMMs");
-      else if (!Gpu.supports(O.WeightType))
-        addOnce(B.Outside, Gpu.Name + " has no " + dtypeName(O.WeightType).str() +
-                               " units (the GEMMs fall back)");
-      if (U.MaxK > 0 && (O.In < U.MinK || O.In > U.MaxK))
-        addOnce(B.Outside, fmt::format("a GEMM with K={} (measured: {} to {})", O.In, U.MinK,
-                                       U.MaxK));
-      double T = O.Tokens.eval(M.W);
-      if (U.MaxM > 0 && T > U.MaxM)
-        addOnce(B.Outside,
-                fmt::format("a GEMM with M={:.0f} (measured up to {:.0f})", T, U.MaxM));
-    } else if (O.Kind == OpKind::FlashAttention || O.Kind == OpKind::PagedAttention) {
-      if (!U.AttnDTypes.empty() && !llvm::is_contained(U.AttnDTypes, O.ActType))
-        addOnce(B.Outside, "no measurements of " + dtypeName(O.ActType).str() + " attention");
-      if (!U.HeadDims.empty() && !llvm::is_contained(U.HeadDims, O.QkDim))
-        addOnce(B.Outside, fmt::format("attention with head_dim {} (measured: {})", O.QkDim,
-                                       joinInts(U.HeadDims)));
-    } else if (O.isComm() && O.Participants > 1 && O.L == ir::Link::ScaleOut &&
-               O.Kind != OpKind::AllToAll) {
-      addOnce(B.Outside, std::string(ir::opName(O.Kind)) +
-                             " across scale-out links (measured: all-to-all only)");
     }
+    double T = I.Tokens->eval(W);
+    if (T > U.MaxM)
+      addOnce(B.Outside, fmt::format("a GEMM with M={:.0f} (measured up to {:.0f})", T, U.MaxM));
   }
   if (!B.Outside.empty()) {
     B.Scale = U.OutsideFactor;

@@ -27,6 +27,8 @@ struct StepCost {
   double StepMs = 0;
   double StepIfHiddenMs = 0;
   double ExposedCommMs = 0;
+  /// What bounds the step, as PhaseCost::Dominant.
+  Bound Dominant = Bound::None;
 };
 
 class StepEvaluator {

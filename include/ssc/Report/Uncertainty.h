@@ -33,9 +33,33 @@ struct Band {
 std::string regimeOf(Phase P, cost::Bound B, bool Offline);
 
 /// The band of \p Regime, for the kind of model \p M is, under \p Prof on
-/// \p Gpu.
+/// \p Gpu, at the module's workload.
 Band bandFor(const cost::Profile &Prof, llvm::StringRef Regime, const ir::Module &M,
              const GpuSpec &Gpu);
+
+/// bandFor's checks of one module, done once for many workloads (a sweep's
+/// points): what does not depend on the workload (the GPU, dtypes, GEMM K,
+/// attention head dims, links) is found here, and each GEMM's M (its
+/// tokens) is checked at the workload band() is given. \p Prof and \p M
+/// must outlive it.
+class CalibrationCheck {
+public:
+  CalibrationCheck(const cost::Profile &Prof, const ir::Module &M, const GpuSpec &Gpu);
+  /// The band of \p Regime ("decode-memory") at workload \p W.
+  Band band(llvm::StringRef Regime, const ir::Workload &W) const;
+  /// "moe" or "dense": the bands' kind of model.
+  llvm::StringRef kind() const { return Kind; }
+
+private:
+  const cost::Profile &Prof;
+  std::string Kind;
+  /// In op order: a reason found, or a GEMM's tokens to check (Tokens set).
+  struct Item {
+    std::string Reason;
+    const ir::Extent *Tokens = nullptr;
+  };
+  std::vector<Item> Items;
+};
 
 } // namespace ssc::report
 
