@@ -4,6 +4,8 @@
 
 #include "ssc/Support/Format.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -55,9 +57,14 @@ enum class RowWriter::Col : uint8_t {
   OutputTokensPerSec,
   RunSeconds,
   RunOutputTokensPerSecPerGpu,
+  PrefillBandPct,
+  PrefillRegime,
+  DecodeBandPct,
+  DecodeRegime,
   MaxBatch,
   UsedBytes,
   Fits,
+  OutsideCalibration,
   Status,
   Reason,
   Command,
@@ -133,6 +140,22 @@ RowWriter::RowWriter(const SweepContext &Ctx, Format F, bool WithStatus)
   Add(Col::MaxBatch, "max_batch");
   Add(Col::UsedBytes, "used_bytes");
   Add(Col::Fits, "fits");
+  // Each prediction's band (the report's *_uncertainty), after the columns
+  // sweeps had before, so that readers by position keep working.
+  if (Ctx.Offline) {
+    Add(Col::DecodeBandPct, "band_pct");
+    Add(Col::DecodeRegime, "regime");
+  } else {
+    if (Ctx.hasPrefill()) {
+      Add(Col::PrefillBandPct, "prefill_band_pct");
+      Add(Col::PrefillRegime, "prefill_regime");
+    }
+    if (Ctx.hasDecode()) {
+      Add(Col::DecodeBandPct, "decode_band_pct");
+      Add(Col::DecodeRegime, "decode_regime");
+    }
+  }
+  Add(Col::OutsideCalibration, "outside_calibration");
   if (WithStatus) {
     Add(Col::Status, "status");
     Add(Col::Reason, "reason");
@@ -305,6 +328,33 @@ void RowWriter::row(const PointResult &R, std::string &Out) const {
       break;
     case Col::RunOutputTokensPerSecPerGpu:
       Num(R.M.RunOutputTokensPerSecPerGpu, Costed);
+      break;
+    case Col::PrefillBandPct:
+      Num(R.M.PrefillBandPct, Costed);
+      break;
+    case Col::PrefillRegime:
+      Costed ? Str(R.M.PrefillRegime) : Null();
+      break;
+    case Col::DecodeBandPct:
+      Num(R.M.DecodeBandPct, Costed);
+      break;
+    case Col::DecodeRegime:
+      Costed ? Str(R.M.DecodeRegime) : Null();
+      break;
+    case Col::OutsideCalibration:
+      if (!Costed) {
+        Null();
+      } else if (JSON) {
+        Out += '[';
+        for (size_t K = 0; K < R.M.Outside.size(); ++K) {
+          if (K)
+            Out += ',';
+          jsonString(Out, R.M.Outside[K]);
+        }
+        Out += ']';
+      } else {
+        Str(llvm::join(R.M.Outside, "; "));
+      }
       break;
     // Memory is known for every point that got as far as costing.
     case Col::MaxBatch:

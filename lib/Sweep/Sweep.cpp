@@ -7,6 +7,7 @@
 #include "ssc/Cost/StepEvaluator.h"
 #include "ssc/Passes/Pass.h"
 #include "ssc/Report/Serving.h"
+#include "ssc/Report/Uncertainty.h"
 #include "ssc/Spec/PlanDefaults.h"
 #include "ssc/Support/Format.h"
 #include "ssc/Sweep/ModelVariant.h"
@@ -103,6 +104,16 @@ const LayerSpec *firstNonMla(const ModelSpec &M) {
 
 } // namespace
 
+/// A phase's band into \p X: its percent and regime, its reasons added to
+/// the point's (each once).
+static void setBand(Metrics &X, const report::Band &B, double &Pct, std::string &Regime) {
+  Pct = B.Pct;
+  Regime = B.Regime;
+  for (const std::string &R : B.Outside)
+    if (!llvm::is_contained(X.Outside, R))
+      X.Outside.push_back(R);
+}
+
 struct PointEvaluator::ModelState {
   unsigned Grid = 0;
   std::vector<uint32_t> Key;
@@ -134,6 +145,7 @@ struct PointEvaluator::CostState {
   const cost::Profile *Prof = nullptr;
   std::unique_ptr<cost::CostModel> PrefillCM, DecodeCM;
   std::unique_ptr<cost::StepEvaluator> PrefillEval, DecodeEval;
+  std::unique_ptr<report::CalibrationCheck> PrefillCheck, DecodeCheck;
 };
 
 PointEvaluator::PointEvaluator(const SweepContext &Ctx) : Ctx(Ctx) { seek(0); }
@@ -381,6 +393,8 @@ void PointEvaluator::ensureCost() {
   CostState &CS = *Cost;
   CS.PrefillEval.reset();
   CS.DecodeEval.reset();
+  CS.PrefillCheck.reset();
+  CS.DecodeCheck.reset();
   CS.PrefillCM.reset();
   CS.DecodeCM.reset();
   CS.Grid = GridIdx;
@@ -398,11 +412,13 @@ void PointEvaluator::ensureCost() {
     CS.PrefillCM = std::make_unique<cost::CostModel>(*CS.Prof, Gpu);
     CS.PrefillCM->prepare(*Config->Prefill);
     CS.PrefillEval = std::make_unique<cost::StepEvaluator>(*CS.PrefillCM, *Config->Prefill);
+    CS.PrefillCheck = std::make_unique<report::CalibrationCheck>(*CS.Prof, *Config->Prefill, Gpu);
   }
   if (Config->Decode) {
     CS.DecodeCM = std::make_unique<cost::CostModel>(*CS.Prof, Gpu);
     CS.DecodeCM->prepare(*Config->Decode);
     CS.DecodeEval = std::make_unique<cost::StepEvaluator>(*CS.DecodeCM, *Config->Decode);
+    CS.DecodeCheck = std::make_unique<report::CalibrationCheck>(*CS.Prof, *Config->Decode, Gpu);
   }
 }
 
@@ -552,6 +568,8 @@ void PointEvaluator::evaluate(PointResult &Out, bool Detailed) {
   if (C.Prefill) {
     ir::Workload W{Phase::Prefill, Out.Batch, Out.Isl - Out.Prefix, Out.Prefix};
     cost::StepCost S = CS.PrefillEval->evaluate(W);
+    setBand(X, CS.PrefillCheck->band(report::regimeOf(Phase::Prefill, S.Dominant, false), W),
+            X.PrefillBandPct, X.PrefillRegime);
     const PhasePlan &Pl = C.Prefill->Plan;
     int64_t PerReplica = Pl.TP * Pl.SP * Pl.PP;
     X.TtftMs = S.StepMs;
@@ -563,6 +581,8 @@ void PointEvaluator::evaluate(PointResult &Out, bool Detailed) {
   if (C.Decode) {
     ir::Workload W{Phase::Decode, Out.Batch, 1, Out.KvLen};
     cost::StepCost S = CS.DecodeEval->evaluate(W);
+    setBand(X, CS.DecodeCheck->band(report::regimeOf(Phase::Decode, S.Dominant, false), W),
+            X.DecodeBandPct, X.DecodeRegime);
     const PhasePlan &Pl = C.Decode->Plan;
     int64_t PerReplica = Pl.TP * Pl.SP * Pl.PP;
     X.TpotMs = S.StepMs;
@@ -608,6 +628,7 @@ void PointEvaluator::evaluateOffline(PointResult &Out) {
   X.OutputTokensPerSec = F.OutputTokensPerSec;
   X.OutputTokensPerSecPerGpu = F.OutputTokensPerSecPerGpu;
   X.DecodeTokensPerSecPerGpu = F.OutputTokensPerSecPerGpu;
+  setBand(X, F.Uncertainty, X.DecodeBandPct, X.DecodeRegime);
   if (F.Run) {
     X.RunSeconds = F.Run->Seconds;
     X.RunOutputTokensPerSecPerGpu = F.Run->OutputTokensPerSecPerGpu;

@@ -88,6 +88,14 @@ struct Metrics {
   std::string BatchLimit;
   double OutputTokensPerSec = 0, OutputTokensPerSecPerGpu = 0; // steady state
   double RunSeconds = 0, RunOutputTokensPerSecPerGpu = 0;      // with --requests
+
+  // The uncertainty band of each phase's prediction (the report's
+  // *_uncertainty): +-percent and the regime (the offline mode's in
+  // Decode*), and why the point lies outside what the calibration covers
+  // (both phases', each reason once).
+  double PrefillBandPct = 0, DecodeBandPct = 0;
+  std::string PrefillRegime, DecodeRegime;
+  std::vector<std::string> Outside;
 };
 
 /// One point: where it lies and what it costs.

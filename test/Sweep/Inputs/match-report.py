@@ -7,7 +7,7 @@
 Runs `SSC sweep MODEL --keep-invalid SWEEP_ARGS...`, then for up to N rows
 spread over the sweep (every costed row: ok, does-not-fit) runs the report
 with the row's target, plan, workload, dtypes and profile parameters, and
-compares every metric the row has, exactly (with --mode=offline in the
+compares every metric the row has, exactly, and its uncertainty bands (with --mode=offline in the
 sweep's arguments or file, the report's offline section). With --commands the sweep also
 prints its `command` column (--command) and the report run is the row's own
 command; rows the plan check rejects must have a command that fails with the
@@ -40,7 +40,8 @@ OFFLINE = {"batch": ("batch",), "batch_limit": ("batch_limit",), "step_ms": ("st
            "run_seconds": ("run", "seconds"),
            "run_output_tokens_per_s_per_gpu": ("run", "output_tokens_per_s_per_gpu")}
 OTHER = {"model", "gpu", "gpus", "used_bytes", "fits", "status", "reason", "layers",
-         "experts", "top_k", "kv_heads", "command"}
+         "experts", "top_k", "kv_heads", "command", "prefill_band_pct", "prefill_regime",
+         "decode_band_pct", "decode_regime", "band_pct", "regime", "outside_calibration"}
 
 
 def main():
@@ -146,6 +147,7 @@ def check_row(r, cmd, offline):
             if (r[k] != v) if k == "batch_limit" else (float(r[k]) != float(v)):
                 sys.exit(f"row {r} differs from the report in {k}: {r[k]} != {v}\n"
                          + shlex.join(cmd))
+        check_bands(r, s, cmd, offline)
         return
     for k in METRICS:
         if k not in r or r[k] == "":
@@ -155,6 +157,25 @@ def check_row(r, cmd, offline):
                      + shlex.join(cmd))
     if (r["fits"] == "1") != s["fits"]:
         sys.exit(f"row {r} differs from the report in fits\n" + shlex.join(cmd))
+    check_bands(r, s, cmd, offline)
+
+
+def check_bands(r, s, cmd, offline):
+    # The bands: each phase's percent and regime, and the reasons the point
+    # is outside the calibration, both phases' in order, each once.
+    bands = [("", s["offline"]["uncertainty"])] if offline else \
+        [(p + "_", s[p + "_uncertainty"]) for p in ("prefill", "decode")
+         if p + "_uncertainty" in s]
+    outside = []
+    for prefix, u in bands:
+        if float(r[prefix + "band_pct"]) != float(u["band_pct"]) or \
+                r[prefix + "regime"] != u["regime"]:
+            sys.exit(f"row {r} differs from the report in its {prefix}band: {u}\n"
+                     + shlex.join(cmd))
+        outside += [o for o in u["outside_calibration"] if o not in outside]
+    if r["outside_calibration"] != "; ".join(outside):
+        sys.exit(f"row {r} differs from the report in outside_calibration: {outside}\n"
+                 + shlex.join(cmd))
 
 
 if __name__ == "__main__":
