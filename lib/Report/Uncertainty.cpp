@@ -76,25 +76,39 @@ CalibrationCheck::CalibrationCheck(const cost::Profile &Prof, const ir::Module &
   }
 }
 
-Band CalibrationCheck::band(llvm::StringRef Regime, const ir::Workload &W) const {
-  const cost::UncertaintySpec &U = Prof.Uncertainty;
+/// The band of \p Regime for models of kind \p Kind, before any reason to
+/// widen it.
+static Band classBand(const cost::UncertaintySpec &U, llvm::StringRef Regime,
+                      llvm::StringRef Kind) {
   Band B;
   // MoE models and dense ones miss by different amounts (routing, grouped
   // GEMMs and all-to-all add costs dense models do not have), so each kind
   // has its own bands: "offline-memory/moe", "decode-compute/dense".
   std::string Mode = Regime.split('-').first.str();
-  B.Regime = Regime.str() + "/" + Kind;
+  B.Regime = (Regime + "/" + Kind).str();
   // The class's band; else that of the mode for the kind (all bounds
   // together); else that of the kind (all modes); else that of the mode
   // (both kinds); else the profile's default.
   B.Pct = U.DefaultPct;
-  for (const std::string &Key : {B.Regime, Mode + "/" + Kind, Kind, Mode}) {
+  for (const std::string &Key : {B.Regime, Mode + "/" + Kind.str(), Kind.str(), Mode}) {
     auto It = U.Bands.find(Key);
     if (It != U.Bands.end()) {
       B.Pct = It->second;
       break;
     }
   }
+  return B;
+}
+
+Band CalibrationCheck::band(llvm::StringRef Regime, const ir::Workload &W) const {
+  const cost::UncertaintySpec &U = Prof.Uncertainty;
+  // A sweep asks for a few regimes over and over: each class's band once.
+  auto It = llvm::find_if(Classes, [&](const auto &C) { return C.first == Regime; });
+  if (It == Classes.end()) {
+    Classes.emplace_back(Regime.str(), classBand(U, Regime, Kind));
+    It = std::prev(Classes.end());
+  }
+  Band B = It->second;
   for (const Item &I : Items) {
     if (!I.Tokens) {
       addOnce(B.Outside, I.Reason);

@@ -41,7 +41,8 @@ Band bandFor(const cost::Profile &Prof, llvm::StringRef Regime, const ir::Module
 /// points): what does not depend on the workload (the GPU, dtypes, GEMM K,
 /// attention head dims, links) is found here, and each GEMM's M (its
 /// tokens) is checked at the workload band() is given. \p Prof and \p M
-/// must outlive it.
+/// must outlive it. Not for concurrent use: band() remembers each class's
+/// band.
 class CalibrationCheck {
 public:
   CalibrationCheck(const cost::Profile &Prof, const ir::Module &M, const GpuSpec &Gpu);
@@ -59,6 +60,8 @@ private:
     const ir::Extent *Tokens = nullptr;
   };
   std::vector<Item> Items;
+  /// The class bands asked for so far, by regime.
+  mutable std::vector<std::pair<std::string, Band>> Classes;
 };
 
 } // namespace ssc::report
