@@ -11,9 +11,11 @@ command lines and a summary line.
 
 With --plans, each case is instead a report under a random `--plan` key
 string (plan keys, layer and phase prefixes, values and separators mixed,
-valid or not), with or without a target.
+valid or not), with or without a target. With --sweeps, each case is a small
+`ssc sweep` of random axes, modes (the offline mode and its counts) and
+outputs (selection, SLA, commands, invalid rows), valid or not.
 
-  fuzz_flags.py SSC MODEL... --cases N --seed S [--plans]
+  fuzz_flags.py SSC MODEL... --cases N --seed S [--plans | --sweeps]
 """
 
 import argparse
@@ -67,6 +69,41 @@ def plan_case(rng, models):
     return argv
 
 
+# Sweep flags: values that make small sweeps, then broken ones (drawn less).
+SWEEP_FLAGS = {
+    "--gpus": (["1", "2", "1,2", "4"], ["0", "x"]),
+    "--tp": (["1", "1,2", "2", "1..4*2"], ["3"]),
+    "--ep": (["1", "all", "2"], []),
+    "--pp": (["1", "2"], []),
+    "--batch": (["1", "1,64", "1..1024*8"], ["0"]),
+    "--isl": (["128", "1000,5000", "8"], ["100000"]),
+    "--osl": (["128", "1,2048"], []),
+    "--prefix": (["0", "64"], ["5000"]),
+    "--kv-len": (["isl", "default", "isl+7"], ["isl-9999"]),
+    "--mode": (["offline", "phases"], ["ofline"]),
+    "--max-batch": (["1", "64"], ["0", "-3"]),
+    "--requests": (["1", "100"], ["0"]),
+    "--phase": (["prefill", "decode", "both"], []),
+    "--overlap": (["none", "tbo", "comm,tbo"], []),
+    "--expert-imbalance": (["1", "1.2"], ["0.5"]),
+    "--weight-dtype": (["fp8", "bf16,fp4"], ["fp9"]),
+    "--sla": (["tpot<=50ms", "tps_user>=10,tps_gpu>=1"], ["ttft<=1s", "tpot<"]),
+    "--plan": (["tp=2", "tp=1 dp=2 ep=2", "prefill.tp=2 decode.tp=1"], ["tp=[1,"]),
+    "--format": (["csv", "json"], []),
+}
+SWEEP_SWITCHES = ["--command", "--best", "--pareto", "--keep-invalid"]
+
+
+def sweep_case(rng, models):
+    """A small sweep of random axes, modes and outputs."""
+    argv = ["sweep", rng.choice(models), "--gpu", rng.choice(["h100", "h100,b200", "a100"])]
+    for flag in rng.sample(sorted(SWEEP_FLAGS), rng.randint(1, 6)):
+        good, bad = SWEEP_FLAGS[flag]
+        argv += [flag + "=" + rng.choice(bad if bad and rng.random() < 0.15 else good)]
+    argv += [f for f in SWEEP_SWITCHES if rng.random() < 0.2]
+    return argv
+
+
 # ssc's errors: without a place, or at FILE:LINE:COL ("command line:1:7:" for
 # a flag's value that ssc sweep parses).
 ERROR_LINE = re.compile(r"^(ssc: (error|warning|note)|[^:]+:\d+:\d+: (error|warning|note))")
@@ -99,6 +136,7 @@ def main():
     ap.add_argument("--cases", type=int, default=100)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--plans", action="store_true")
+    ap.add_argument("--sweeps", action="store_true")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     counts = {0: 0, 1: 0}
@@ -106,6 +144,8 @@ def main():
     for _ in range(a.cases):
         if a.plans:
             argv = [a.ssc] + plan_case(rng, a.models)
+        elif a.sweeps:
+            argv = [a.ssc] + sweep_case(rng, a.models)
         else:
             argv = flags_case(rng, a)
         try:
