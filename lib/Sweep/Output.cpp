@@ -49,6 +49,7 @@ enum class RowWriter::Col : uint8_t {
   TpotIfHiddenMs,
   TokensPerSecPerUser,
   DecodeTokensPerSecPerGpu,
+  BatchCap,
   OfflineBatch,
   BatchLimit,
   StepMs,
@@ -103,11 +104,14 @@ RowWriter::RowWriter(const SweepContext &Ctx, Format F, bool WithStatus)
   for (size_t I = 0; I < Ctx.ParamNames.size(); ++I)
     Add(Col::Param, Ctx.ParamNames[I], I);
   if (Ctx.Offline) {
-    // The workload is the lengths; the rest is the report's offline section
+    // The workload is the lengths and the cap (named apart from the
+    // max_batch memory holds); the rest is the report's offline section
     // (summary view, JSON), the finite run's under run_.
-    for (auto [C, N] : {std::pair{Col::Isl, "isl"},
-                        {Col::Osl, "osl"},
-                        {Col::OfflineBatch, "batch"},
+    Add(Col::Isl, "isl");
+    Add(Col::Osl, "osl");
+    if (S.anyGiven(Axis::MaxBatch))
+      Add(Col::BatchCap, "batch_cap");
+    for (auto [C, N] : {std::pair{Col::OfflineBatch, "batch"},
                         {Col::BatchLimit, "batch_limit"},
                         {Col::StepMs, "step_ms"},
                         {Col::OutputTokensPerSecPerUser, "output_tokens_per_s_per_user"},
@@ -216,8 +220,8 @@ std::string sweep::pointCommand(const SweepContext &Ctx, const PointResult &R) {
   if (Ctx.Offline) {
     Args.insert(Args.end(),
                 {"--mode=offline", "--isl", std::to_string(R.Isl), "--osl", std::to_string(R.Osl)});
-    if (Ctx.MaxBatch)
-      Args.insert(Args.end(), {"--max-batch", std::to_string(Ctx.MaxBatch)});
+    if (R.MaxBatch)
+      Args.insert(Args.end(), {"--max-batch", std::to_string(R.MaxBatch)});
     if (Ctx.Requests)
       Args.insert(Args.end(), {"--requests", std::to_string(Ctx.Requests)});
   } else {
@@ -305,6 +309,9 @@ void RowWriter::row(const PointResult &R, std::string &Out) const {
     case Col::TpotIfHiddenMs: Num(R.M.TpotIfHiddenMs, Costed); break;
     case Col::TokensPerSecPerUser: Num(R.M.TokensPerSecPerUser, Costed); break;
     case Col::DecodeTokensPerSecPerGpu: Num(R.M.DecodeTokensPerSecPerGpu, Costed); break;
+    case Col::BatchCap:
+      Int(R.MaxBatch);
+      break;
     case Col::OfflineBatch:
       Num(R.M.Batch, Costed);
       break;

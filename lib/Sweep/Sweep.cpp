@@ -434,6 +434,7 @@ void PointEvaluator::evaluate(PointResult &Out, bool Detailed) {
 
   // The workload.
   Out.Batch = intValue(Axis::Batch, 1);
+  Out.MaxBatch = intValue(Axis::MaxBatch, 0);
   Out.Isl = intValue(Axis::Isl, 1024);
   Out.Osl = intValue(Axis::Osl, 256);
   Out.Prefix = intValue(Axis::Prefix, 0);
@@ -603,7 +604,7 @@ void PointEvaluator::evaluateOffline(PointResult &Out) {
   report::OfflineOptions OO;
   OO.Isl = Out.Isl;
   OO.Osl = Out.Osl;
-  OO.MaxBatch = static_cast<double>(Ctx.MaxBatch);
+  OO.MaxBatch = static_cast<double>(Out.MaxBatch);
   OO.Requests = Ctx.Requests;
   report::OfflineResult F =
       report::evaluateOffline(*C.Prefill, *C.Decode, *CS.PrefillCM, *CS.DecodeCM, OO);

@@ -49,6 +49,7 @@ constexpr AxisInfo Infos[NumAxes] = {
     {"kv-len", "kv_len"},
     {"prefix", "prefix"},
     {"batch", "batch"},
+    {"max-batch", "max_batch"},
 };
 
 constexpr int64_t MaxDegree = int64_t(1) << 20;
@@ -160,6 +161,7 @@ bool ssc::sweep::parseAxisValues(Axis A, StringRef Text, AxisValues &Out,
   case Axis::Isl:
   case Axis::Osl:
   case Axis::Batch:
+  case Axis::MaxBatch:
     return Ints(1, MaxTokens);
   case Axis::Prefix:
     return Ints(0, MaxTokens);
@@ -433,13 +435,13 @@ public:
           error(Loc.valueLoc(Path), "'mode' is 'phases' or 'offline'");
         continue;
       }
-      if (Top && (K == "max_batch" || K == "requests")) {
+      if (Top && K == "requests") {
         std::optional<int64_t> N = V.getAsInteger();
         if (!N || *N < 1 || *N > (int64_t(1) << 34)) {
           error(Loc.valueLoc(Path), "'" + K + "' must be an integer from 1 to 2^34");
           continue;
         }
-        (K == "max_batch" ? Top->MaxBatch : Top->Requests) = *N;
+        Top->Requests = *N;
         continue;
       }
       if (Top && K == "grids") {
@@ -457,7 +459,6 @@ public:
       Known.push_back("params");
       if (Top) {
         Known.push_back("grids");
-        Known.push_back("max_batch");
         Known.push_back("mode");
         Known.push_back("requests");
         Known.push_back("phase");

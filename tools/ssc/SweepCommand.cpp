@@ -68,10 +68,6 @@ EnumOpt<ModeChoice>
                                   "the steady state under unlimited load at each isl and osl, "
                                   "as `ssc --mode=offline`: it chooses the batch")),
             cl::sub(driver::SweepCmd), cl::cat(Cat));
-NumberOpt<int64_t> MaxBatchOpt("max-batch",
-                               cl::desc("--mode=offline: most sequences in flight per "
-                                        "replica (default: the profile's scheduler cap)"),
-                               cl::value_desc("N"), cl::sub(driver::SweepCmd), cl::cat(Cat));
 NumberOpt<int64_t> RequestsOpt("requests",
                                cl::desc("--mode=offline: also a finite run of this many "
                                         "requests (its fill and drain included)"),
@@ -179,6 +175,8 @@ struct AxisFlags {
         "Decode KV lengths: tokens, isl, isl+N, isl-N or default (isl + osl/2)",
         "Prompt tokens already cached (default 0)",
         "Sequences per data-parallel replica (default 1)",
+        "--mode=offline: most sequences in flight per replica (default: the profile's "
+        "scheduler cap)",
     };
     for (unsigned I = 0; I < NumAxes; ++I)
       Opts.push_back(std::make_unique<cl::opt<std::string>>(
@@ -306,9 +304,9 @@ bool checkSpec(const SweepSpec &Spec, const Program &P, const ModelSpec &M,
 /// phases; its counts need it (as `ssc --mode=offline`).
 bool checkMode(const SweepSpec &Spec, DiagnosticEngine &Diags) {
   if (!Spec.Offline.value_or(false)) {
-    if (Spec.MaxBatch || Spec.Requests) {
-      Diags.error(std::string(Spec.MaxBatch ? "--max-batch caps the batch"
-                                            : "--requests sets a finite run") +
+    bool Cap = Spec.anyGiven(Axis::MaxBatch);
+    if (Cap || Spec.Requests) {
+      Diags.error(std::string(Cap ? "--max-batch caps the batch" : "--requests sets a finite run") +
                   " of --mode=offline; with the phases mode, --batch sets the batch");
       return false;
     }
@@ -383,16 +381,12 @@ int ssc::driver::runSweep() {
     Spec.Plan = PlanOpt;
   if (ModeOpt.getNumOccurrences())
     Spec.Offline = ModeOpt == ModeChoice::Offline;
-  for (auto [Opt, Field, Name] : {std::tuple{&MaxBatchOpt, &Spec.MaxBatch, "max-batch"},
-                                  std::tuple{&RequestsOpt, &Spec.Requests, "requests"}}) {
-    if (!Opt->getNumOccurrences())
-      continue;
-    if (*Opt < 1 || *Opt > (int64_t(1) << 34)) {
-      Diags.error(std::string("--") + Name + " must be between 1 and 2^34, not " +
-                  std::to_string(*Opt));
+  if (RequestsOpt.getNumOccurrences()) {
+    if (RequestsOpt < 1 || RequestsOpt > (int64_t(1) << 34)) {
+      Diags.error("--requests must be between 1 and 2^34, not " + std::to_string(RequestsOpt));
       return 1;
     }
-    *Field = *Opt;
+    Spec.Requests = RequestsOpt;
   }
   if (!checkMode(Spec, Diags))
     return 1;
@@ -426,7 +420,6 @@ int ssc::driver::runSweep() {
   SweepContext Ctx;
   Ctx.Phases = Spec.Phases.value_or(PhaseChoice::Both);
   Ctx.Offline = Spec.Offline.value_or(false);
-  Ctx.MaxBatch = Spec.MaxBatch.value_or(0);
   Ctx.Requests = Spec.Requests.value_or(0);
   if (!SlaOpt.empty()) {
     SMLoc Loc;

@@ -7,7 +7,8 @@
 //   model     layers, experts, top-k, kv-heads        re-lower the model
 //   config    gpu, gpus, the plan's degrees, dtypes   re-lower the plan
 //   param     profile parameters (--param)            re-prepare the cost model
-//   workload  isl, osl, kv-len, prefix, batch         re-evaluate only
+//   workload  isl, osl, kv-len, prefix, batch,        re-evaluate only
+//             max-batch (the offline mode's cap)
 //
 // Points are enumerated with the first axis outermost, in the order of the
 // Axis enum, then the profile parameters, then the workload; so consecutive
@@ -62,8 +63,9 @@ enum class Axis : uint8_t {
   KvLen,
   Prefix,
   Batch,
+  MaxBatch, // --mode=offline: the scheduler's cap (as ssc's --max-batch)
 };
-constexpr unsigned NumAxes = 26;
+constexpr unsigned NumAxes = 27;
 constexpr unsigned FirstConfigAxis = static_cast<unsigned>(Axis::Gpu);
 constexpr unsigned FirstWorkloadAxis = static_cast<unsigned>(Axis::Isl);
 
@@ -130,8 +132,8 @@ struct SweepSpec {
   /// The serving mode: the phases at the swept batches (false), or the
   /// offline steady state, which chooses the batch (ssc's --mode=offline).
   std::optional<bool> Offline;
-  /// --mode=offline's --max-batch and --requests (0: not given).
-  std::optional<int64_t> MaxBatch, Requests;
+  /// --mode=offline's --requests (a finite run of that many requests).
+  std::optional<int64_t> Requests;
 
   /// Whether any grid gives \p A / parameter \p Name.
   bool anyGiven(Axis A) const;

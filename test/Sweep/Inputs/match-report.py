@@ -54,7 +54,7 @@ def main():
     commands = "--commands" in opts
     report_model = opts[opts.index("--report-model") + 1] if "--report-model" in opts \
         else model
-    passed = ("--profile", "--phase", "--mode", "--max-batch", "--requests")
+    passed = ("--profile", "--phase", "--mode", "--requests")
     passthrough = []
     for i, a in enumerate(sweep_args):
         if a.split("=")[0] in passed:  # --flag=value, or --flag value
@@ -62,13 +62,13 @@ def main():
     if "--sweep" in sweep_args:
         spec = json.load(open(sweep_args[sweep_args.index("--sweep") + 1]))
         passthrough = [f"--{k.replace('_', '-')}={spec[k]}" for k in
-                       ("profile", "phase", "mode", "max_batch", "requests") if k in spec] + \
+                       ("profile", "phase", "mode", "requests") if k in spec] + \
             passthrough
     offline = "--mode=offline" in passthrough
     global WORKLOAD, OTHER
     if offline:
-        WORKLOAD = ["isl", "osl"]
-        OTHER = OTHER | set(OFFLINE) | {"max_batch"}
+        WORKLOAD = ["isl", "osl"]  # and batch_cap, as --max-batch
+        OTHER = OTHER | set(OFFLINE) | {"max_batch", "batch_cap"}
 
     out = subprocess.run([ssc, "sweep", model, "--keep-invalid"] +
                          (["--command"] if commands else []) + sweep_args,
@@ -103,6 +103,8 @@ def main():
         cmd = [ssc, report_model, "--emit=report", "--format=json", "--views=summary",
                "--target", f"{r['gpu']}x{r['gpus']}"] + passthrough
         cmd += [f"--{k.replace('_', '-')}={r[k]}" for k in WORKLOAD]
+        if "batch_cap" in r:
+            cmd += [f"--max-batch={r['batch_cap']}"]
         cmd += [f"{DTYPE_FLAGS[k]}={r[k]}" for k in DTYPE_FLAGS if k in r]
         params = [k for k in r if k not in OTHER and k not in PLAN_COLS and
                   k not in DTYPE_FLAGS and k not in WORKLOAD and k not in METRICS]
