@@ -5,6 +5,8 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -404,4 +406,10 @@ OfflineResult ssc::report::evaluateOffline(const ir::Module &Prefill, const ir::
     R.Run = Run;
   }
   return R;
+}
+
+std::string ssc::report::describeNoFit(const OfflineResult &R, int64_t SequenceTokens) {
+  return fmt::format("not one sequence of {} tokens fits in memory beside the weights: {:.1f} GB "
+                     "of weights, {:.1f} GB usable per GPU",
+                     SequenceTokens, R.Memory.WeightBytes / 1e9, R.Memory.UsableBytes / 1e9);
 }

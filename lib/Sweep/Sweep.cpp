@@ -614,11 +614,7 @@ void PointEvaluator::evaluateOffline(PointResult &Out) {
   X.UsedBytes = F.Memory.usedBytes(F.Fits ? F.Batch : 1);
   if (!F.Fits) {
     Out.S = Status::DoesNotFit;
-    Out.Reason = "not one sequence of " + std::to_string(Out.Isl + Out.Osl) +
-                 formatv(" tokens fits in memory beside the weights: {0:f1} GB of weights, "
-                         "{1:f1} GB usable per GPU",
-                         F.Memory.WeightBytes / 1e9, F.Memory.UsableBytes / 1e9)
-                     .str();
+    Out.Reason = report::describeNoFit(F, Out.Isl + Out.Osl);
     return;
   }
   Out.HasMetrics = true;

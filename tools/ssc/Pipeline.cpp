@@ -605,12 +605,7 @@ int ssc::driver::emitReport(CompileInputs &In, bool JSON, bool CSV) {
     OO.Requests = RequestsOpt;
     Offline = report::evaluateOffline(Unit[0], Unit[1], *TheProfile, *In.T->Gpu, OO);
     if (!Offline->Fits) {
-      In.Diags.error("not one sequence of " + std::to_string(CO.Isl + CO.Osl) +
-                     " tokens fits in memory beside the weights: " +
-                     formatv("{0:f1}", Offline->Memory.WeightBytes / 1e9).str() +
-                     " GB of weights, " +
-                     formatv("{0:f1}", Offline->Memory.UsableBytes / 1e9).str() +
-                     " GB usable per GPU");
+      In.Diags.error(report::describeNoFit(*Offline, CO.Isl + CO.Osl));
       return 1;
     }
     // The report's phase: the decode step at the steady state's batch.

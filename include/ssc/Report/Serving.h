@@ -102,6 +102,11 @@ struct OfflineResult {
 OfflineResult evaluateOffline(const ir::Module &Prefill, const ir::Module &Decode,
                               const cost::Profile &P, const GpuSpec &Gpu,
                               const OfflineOptions &Opts);
+/// Why an offline result does not fit (OfflineResult::Fits false): "not one
+/// sequence of N tokens fits in memory beside the weights: ...", for
+/// sequences of \p SequenceTokens (isl + osl).
+std::string describeNoFit(const OfflineResult &R, int64_t SequenceTokens);
+
 /// The same with cost models already prepared for \p Prefill (\p CP) and
 /// \p Decode (\p CD), as a sweep keeps them across points.
 OfflineResult evaluateOffline(const ir::Module &Prefill, const ir::Module &Decode,
