@@ -1,8 +1,8 @@
 //===- Output.h - Rows of a sweep: CSV and JSON ------------------*- C++ -*-===//
 //
 // One row per point, in the order of the sweep. The columns depend only on
-// the sweep's axes and phases, never on the points, so that the parts of a
-// sharded sweep concatenate into one table. JSON output is one object per
+// the sweep's axes, phases, mode and options (--command), never on the
+// points, so that the parts of a sharded sweep concatenate into one table. JSON output is one object per
 // line (JSON Lines), for the same reason. Numbers are printed to the last
 // bit (shortest round trip).
 //
