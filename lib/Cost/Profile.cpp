@@ -792,8 +792,9 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
     U.OutsideFactor =
         R.number(*Un, "outside_factor", "uncertainty", 1, 100).value_or(U.OutsideFactor);
     if (const llvm::json::Object *C = Un->getObject("calibrated")) {
-      static const StringRef CKeys[] = {"gpus",       "dtypes",    "attention_dtypes",
-                                        "gemm_k",     "gemm_max_m", "head_dims", "note"};
+      static const StringRef CKeys[] = {"gpus",           "dtypes",     "attention_dtypes",
+                                        "gemm_k",         "gemm_max_m", "grouped_gemm_n",
+                                        "grouped_gemm_k", "head_dims",  "note"};
       R.checkKeys(*C, "uncertainty.calibrated", CKeys);
       U.Gpus = R.strings(*C, "gpus", "uncertainty.calibrated");
       auto DTypes = [&](StringRef Key, std::vector<DType> &Out) {
@@ -806,14 +807,21 @@ std::optional<Profile> ssc::cost::loadProfile(StringRef NameOrPath,
       };
       DTypes("dtypes", U.DTypes);
       DTypes("attention_dtypes", U.AttnDTypes);
-      if (const llvm::json::Array *K = C->getArray("gemm_k")) {
-        if (K->size() == 2 && (*K)[0].getAsInteger() && (*K)[1].getAsInteger()) {
-          U.MinK = *(*K)[0].getAsInteger();
-          U.MaxK = *(*K)[1].getAsInteger();
+      auto Range = [&](StringRef Key, int64_t &Min, int64_t &Max) {
+        const llvm::json::Array *K = C->getArray(Key);
+        if (!K)
+          return;
+        if (K->size() == 2 && (*K)[0].getAsInteger() && (*K)[1].getAsInteger() &&
+            *(*K)[0].getAsInteger() <= *(*K)[1].getAsInteger()) {
+          Min = *(*K)[0].getAsInteger();
+          Max = *(*K)[1].getAsInteger();
         } else {
-          R.error("uncertainty.calibrated.gemm_k", "expected [smallest, largest]");
+          R.error(("uncertainty.calibrated." + Key).str(), "expected [smallest, largest]");
         }
-      }
+      };
+      Range("gemm_k", U.MinK, U.MaxK);
+      Range("grouped_gemm_n", U.GroupedMinN, U.GroupedMaxN);
+      Range("grouped_gemm_k", U.GroupedMinK, U.GroupedMaxK);
       U.MaxM = R.number(*C, "gemm_max_m", "uncertainty.calibrated", 0, 1e12).value_or(0);
       if (const llvm::json::Array *H = C->getArray("head_dims"))
         for (const llvm::json::Value &V : *H) {

@@ -56,6 +56,14 @@ CalibrationCheck::CalibrationCheck(const cost::Profile &Prof, const ir::Module &
         Add("no measurements of " + dtypeName(O.WeightType).str() + " GEMMs");
       else if (!Gpu.supports(O.WeightType))
         Add(Gpu.Name + " has no " + dtypeName(O.WeightType).str() + " units (the GEMMs fall back)");
+      // Expert GEMMs take the grouped kernels' curves, measured on whole
+      // experts of a few models: a slice of an expert (etp, tp without ep)
+      // or a narrow one lies outside them.
+      if (O.Kind == OpKind::GroupedGemm && U.GroupedMaxN > 0 &&
+          (O.Out < U.GroupedMinN || O.Out > U.GroupedMaxN || O.In < U.GroupedMinK ||
+           O.In > U.GroupedMaxK))
+        Add(fmt::format("an expert GEMM of N={} K={} (measured: N {} to {}, K {} to {})", O.Out,
+                        O.In, U.GroupedMinN, U.GroupedMaxN, U.GroupedMinK, U.GroupedMaxK));
       if (U.MaxK > 0 && (O.In < U.MinK || O.In > U.MaxK))
         Add(fmt::format("a GEMM with K={} (measured: {} to {})", O.In, U.MinK, U.MaxK));
       // M depends on the workload; the same tokens as the last GEMM's check

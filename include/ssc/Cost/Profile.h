@@ -255,6 +255,9 @@ struct UncertaintySpec {
   std::vector<DType> DTypes;           // GEMM dtypes measured
   std::vector<DType> AttnDTypes;       // attention dtypes measured
   int64_t MinK = 0, MaxK = 0;          // GEMM inner dimensions measured
+  /// Grouped (expert) GEMMs' output and inner dimensions measured (0: no
+  /// range stated).
+  int64_t GroupedMinN = 0, GroupedMaxN = 0, GroupedMinK = 0, GroupedMaxK = 0;
   double MaxM = 0;                     // largest GEMM M measured
   std::vector<int64_t> HeadDims;       // attention head dims measured
 };
