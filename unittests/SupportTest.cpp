@@ -75,6 +75,9 @@ TEST(Format, ShellWord) {
   EXPECT_EQ(shellWord("stages=[30,31]"), "'stages=[30,31]'");
   EXPECT_EQ(shellWord("it's"), "'it'\\''s'");
   EXPECT_EQ(shellWord("$HOME"), "'$HOME'");
+  EXPECT_EQ(shellCommand({"ssc", "m.arch", "--plan", "tp=8 ep=8"}),
+            "ssc m.arch --plan 'tp=8 ep=8'");
+  EXPECT_EQ(shellCommand({}), "");
   EXPECT_EQ(shellWord(""), "''");
 }
 

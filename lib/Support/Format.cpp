@@ -127,6 +127,16 @@ std::string ssc::shellWord(llvm::StringRef S) {
   return Out + "'";
 }
 
+std::string ssc::shellCommand(llvm::ArrayRef<std::string> Args) {
+  std::string Out;
+  for (const std::string &A : Args) {
+    if (!Out.empty())
+      Out += ' ';
+    Out += shellWord(A);
+  }
+  return Out;
+}
+
 std::string ssc::csvField(llvm::StringRef S) {
   std::string Out;
   appendCsvField(Out, S);

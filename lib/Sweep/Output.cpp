@@ -237,13 +237,7 @@ std::string sweep::pointCommand(const SweepContext &Ctx, const PointResult &R) {
       Args.insert(Args.end(), {"--kv-len", std::to_string(R.KvLen)});
   }
   Args.push_back("--emit=report");
-  std::string Out;
-  for (const std::string &A : Args) {
-    if (!Out.empty())
-      Out += ' ';
-    Out += shellWord(A);
-  }
-  return Out;
+  return shellCommand(Args);
 }
 
 void RowWriter::row(const PointResult &R, std::string &Out) const {

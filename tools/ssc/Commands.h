@@ -36,6 +36,10 @@ SemaOptions semaOptions();
 std::vector<std::string> sharedCommandArgs(llvm::StringRef ProfileName, bool ProfileCatalog,
                                            const SemaOptions &Opts);
 
+/// A count option's value (sequences, tokens, requests) must be from 1 to
+/// 2^34; else an error naming --\p Name.
+bool checkCount(DiagnosticEngine &Diags, const char *Name, int64_t V);
+
 /// Applies the shared -Werror and -w flags to \p Diags.
 void configureDiagnostics(DiagnosticEngine &Diags);
 

@@ -184,8 +184,7 @@ bool ssc::driver::compileModules(CompileInputs &In, std::vector<ir::Module> &Out
   return compileModules(In, compileOptionsFromFlags(), Out);
 }
 
-/// A count option (sequences, tokens) must be from 1 to 2^34.
-static bool checkCount(DiagnosticEngine &Diags, const char *Name, int64_t V) {
+bool ssc::driver::checkCount(DiagnosticEngine &Diags, const char *Name, int64_t V) {
   if (V >= 1 && V <= (int64_t(1) << 34))
     return true;
   Diags.error(std::string("--") + Name + " must be between 1 and 2^34, not " +

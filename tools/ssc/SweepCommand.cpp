@@ -20,7 +20,6 @@
 #include "llvm/Support/ToolOutputFile.h"
 
 #include <memory>
-#include <tuple>
 
 using namespace llvm;
 using namespace ssc;
@@ -382,10 +381,8 @@ int ssc::driver::runSweep() {
   if (ModeOpt.getNumOccurrences())
     Spec.Offline = ModeOpt == ModeChoice::Offline;
   if (RequestsOpt.getNumOccurrences()) {
-    if (RequestsOpt < 1 || RequestsOpt > (int64_t(1) << 34)) {
-      Diags.error("--requests must be between 1 and 2^34, not " + std::to_string(RequestsOpt));
+    if (!driver::checkCount(Diags, "requests", RequestsOpt))
       return 1;
-    }
     Spec.Requests = RequestsOpt;
   }
   if (!checkMode(Spec, Diags))

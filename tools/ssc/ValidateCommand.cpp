@@ -470,10 +470,7 @@ std::string RowPredictor::predictRow(const Row &R, const Program &P, const Model
   auto SetCommand = [&](const std::vector<std::string> &Mode) {
     Args.insert(Args.end(), Mode.begin(), Mode.end());
     Args.push_back("--emit=report");
-    std::vector<std::string> Words;
-    for (const std::string &A : Args)
-      Words.push_back(shellWord(A));
-    O.Command = join(Words, " ");
+    O.Command = shellCommand(Args);
   };
 
   driver::CompileOptions CO;

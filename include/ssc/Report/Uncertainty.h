@@ -48,8 +48,6 @@ public:
   CalibrationCheck(const cost::Profile &Prof, const ir::Module &M, const GpuSpec &Gpu);
   /// The band of \p Regime ("decode-memory") at workload \p W.
   Band band(llvm::StringRef Regime, const ir::Workload &W) const;
-  /// "moe" or "dense": the bands' kind of model.
-  llvm::StringRef kind() const { return Kind; }
 
 private:
   const cost::Profile &Prof;

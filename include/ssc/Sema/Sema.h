@@ -86,8 +86,8 @@ std::optional<PlanSpec> loadPlanJSON(llvm::StringRef Path, DiagnosticEngine &Dia
 /// in the form PhasePlan::str() prints: items separated by spaces, commas or
 /// semicolons (not inside a `[...]` list; spaces around `=` join), each
 /// `key=value`, a bare `key` (`true`), `KIND.tp=N` (a layer section), or
-/// `prefill.ITEM` / `decode.ITEM` (that phase's section). One line per item, sections grouped, so that a
-/// diagnostic shows the item it is about.
+/// `prefill.ITEM` / `decode.ITEM` (that phase's section). One line per
+/// item, sections grouped, so that a diagnostic shows the item it is about.
 std::string planSourceFromKeys(llvm::StringRef Keys, llvm::StringRef Name);
 
 /// The plan \p Keys gives (planSourceFromKeys), checked as a plan block

@@ -3,6 +3,7 @@
 #ifndef SSC_SUPPORT_FORMAT_H
 #define SSC_SUPPORT_FORMAT_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
@@ -46,6 +47,10 @@ std::string stringLiteral(llvm::StringRef S);
 /// only characters no shell treats specially, else in single quotes (a
 /// quote inside as '\'').
 std::string shellWord(llvm::StringRef S);
+
+/// \p Args as one POSIX shell command line: each a shellWord, separated by
+/// spaces.
+std::string shellCommand(llvm::ArrayRef<std::string> Args);
 
 /// How many sequences memory holds, for messages about a batch that does
 /// not fit: "at most 324 sequences fit", "at most 1 sequence fits", or "not

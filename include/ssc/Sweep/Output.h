@@ -2,9 +2,9 @@
 //
 // One row per point, in the order of the sweep. The columns depend only on
 // the sweep's axes, phases, mode and options (--command), never on the
-// points, so that the parts of a sharded sweep concatenate into one table. JSON output is one object per
-// line (JSON Lines), for the same reason. Numbers are printed to the last
-// bit (shortest round trip).
+// points, so that the parts of a sharded sweep concatenate into one table.
+// JSON output is one object per line (JSON Lines), for the same reason.
+// Numbers are printed to the last bit (shortest round trip).
 //
 //===----------------------------------------------------------------------===//
 
