@@ -226,6 +226,13 @@ bool SweepSpec::anyGiven(Axis A) const {
   return false;
 }
 
+SMLoc SweepSpec::givenLoc(Axis A) const {
+  for (const Grid &G : Grids)
+    if (G.given(A))
+      return G[A].Loc;
+  return SMLoc();
+}
+
 std::vector<std::string> SweepSpec::paramNames() const {
   std::vector<std::string> Names;
   for (const Grid &G : Grids)
@@ -415,6 +422,7 @@ public:
           Top->Plan = std::string(P);
         }
         if (K == "phase") {
+          Top->PhasesLoc = Loc.valueLoc(Path);
           if (*S == "prefill")
             Top->Phases = PhaseChoice::Prefill;
           else if (*S == "decode")
@@ -429,9 +437,10 @@ public:
       }
       if (Top && K == "mode") {
         std::optional<StringRef> S = V.getAsString();
-        if (S && (*S == "phases" || *S == "offline"))
+        if (S && (*S == "phases" || *S == "offline")) {
           Top->Offline = *S == "offline";
-        else
+          Top->ModeLoc = Loc.valueLoc(Path);
+        } else
           error(Loc.valueLoc(Path), "'mode' is 'phases' or 'offline'");
         continue;
       }
@@ -442,6 +451,7 @@ public:
           continue;
         }
         Top->Requests = *N;
+        Top->RequestsLoc = Loc.valueLoc(Path);
         continue;
       }
       if (Top && K == "grids") {

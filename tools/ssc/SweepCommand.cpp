@@ -300,27 +300,52 @@ bool checkSpec(const SweepSpec &Spec, const Program &P, const ModelSpec &M,
 }
 
 /// The offline mode chooses the batch and the KV length and costs both
-/// phases; its counts need it (as `ssc --mode=offline`).
+/// phases; its counts need it (as `ssc --mode=offline`). A setting at odds
+/// with the mode is reported where it was given: at the sweep file's key, or
+/// as the flag when the command line gave it.
 bool checkMode(const SweepSpec &Spec, DiagnosticEngine &Diags) {
+  auto FromFlag = [](Axis A) {
+    return Flags.Opts[static_cast<unsigned>(A)]->getNumOccurrences() > 0;
+  };
+  // How the mode was chosen, for the file's errors.
+  std::string Mode = ModeOpt.getNumOccurrences() || !Spec.ModeLoc.isValid()
+                         ? "--mode=offline"
+                         : "the offline mode (\"mode\": \"offline\")";
   if (!Spec.Offline.value_or(false)) {
     bool Cap = Spec.anyGiven(Axis::MaxBatch);
-    if (Cap || Spec.Requests) {
+    if (!Cap && !Spec.Requests)
+      return true;
+    if (Cap && !FromFlag(Axis::MaxBatch))
+      Diags.error(Spec.givenLoc(Axis::MaxBatch),
+                  "'max_batch' caps the batch of the offline mode (\"mode\": \"offline\" or "
+                  "--mode=offline); with the phases mode, 'batch' sets the batch");
+    else if (!Cap && !RequestsOpt.getNumOccurrences())
+      Diags.error(Spec.RequestsLoc,
+                  "'requests' sets a finite run of the offline mode (\"mode\": \"offline\" or "
+                  "--mode=offline); the phases mode has no run");
+    else
       Diags.error(std::string(Cap ? "--max-batch caps the batch" : "--requests sets a finite run") +
                   " of --mode=offline; with the phases mode, --batch sets the batch");
-      return false;
-    }
-    return true;
-  }
-  if (Spec.Phases.value_or(PhaseChoice::Both) != PhaseChoice::Both) {
-    Diags.error("--mode=offline costs both phases; drop --phase");
     return false;
   }
-  for (Axis A : {Axis::Batch, Axis::KvLen, Axis::Prefix})
-    if (Spec.anyGiven(A)) {
-      Diags.error("--mode=offline chooses the batch and KV length itself; drop --" +
-                  axisFlag(A).str() + " (--max-batch caps the batch)");
-      return false;
-    }
+  if (Spec.Phases.value_or(PhaseChoice::Both) != PhaseChoice::Both) {
+    if (PhaseOpt.getNumOccurrences())
+      Diags.error(Mode + " costs both phases; drop --phase");
+    else
+      Diags.error(Spec.PhasesLoc, Mode + " costs both phases; remove 'phase' or make it 'both'");
+    return false;
+  }
+  for (Axis A : {Axis::Batch, Axis::KvLen, Axis::Prefix}) {
+    if (!Spec.anyGiven(A))
+      continue;
+    if (FromFlag(A))
+      Diags.error(Mode + " chooses the batch and KV length itself; drop --" + axisFlag(A).str() +
+                  " (--max-batch caps the batch)");
+    else
+      Diags.error(Spec.givenLoc(A), Mode + " chooses the batch and KV length itself; remove '" +
+                                        axisKey(A).str() + "' ('max_batch' caps the batch)");
+    return false;
+  }
   return true;
 }
 
@@ -372,18 +397,23 @@ int ssc::driver::runSweep() {
     return 1;
   for (Grid &G : Spec.Grids)
     G.override(Over);
-  if (PhaseOpt.getNumOccurrences())
+  if (PhaseOpt.getNumOccurrences()) {
     Spec.Phases = PhaseOpt;
+    Spec.PhasesLoc = SMLoc();
+  }
   if (!ProfileOpt.empty())
     Spec.Profile = ProfileOpt;
   if (!PlanOpt.empty())
     Spec.Plan = PlanOpt;
-  if (ModeOpt.getNumOccurrences())
+  if (ModeOpt.getNumOccurrences()) {
     Spec.Offline = ModeOpt == ModeChoice::Offline;
+    Spec.ModeLoc = SMLoc();
+  }
   if (RequestsOpt.getNumOccurrences()) {
     if (!driver::checkCount(Diags, "requests", RequestsOpt))
       return 1;
     Spec.Requests = RequestsOpt;
+    Spec.RequestsLoc = SMLoc();
   }
   if (!checkMode(Spec, Diags))
     return 1;

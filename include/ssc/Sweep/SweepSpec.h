@@ -134,9 +134,15 @@ struct SweepSpec {
   std::optional<bool> Offline;
   /// --mode=offline's --requests (a finite run of that many requests).
   std::optional<int64_t> Requests;
+  /// Where the sweep file gives 'phase', 'mode' and 'requests'; invalid where
+  /// the command line gave them (or no one did). Errors about them point here.
+  llvm::SMLoc PhasesLoc, ModeLoc, RequestsLoc;
 
   /// Whether any grid gives \p A / parameter \p Name.
   bool anyGiven(Axis A) const;
+  /// Where the first grid that gives \p A gives it in the sweep file; invalid
+  /// where none does or the command line gave it.
+  llvm::SMLoc givenLoc(Axis A) const;
   std::vector<std::string> paramNames() const;
   std::optional<uint64_t> numPoints() const;
 };
