@@ -1,5 +1,6 @@
 //===- SweepTest.cpp - Value lists, shards and selection of sweeps ---------===//
 
+#include "ssc/Sweep/ModelVariant.h"
 #include "ssc/Sweep/Runner.h"
 #include "ssc/Sweep/Select.h"
 #include "ssc/Sweep/Values.h"
@@ -141,3 +142,33 @@ TEST(SweepBest, OnePerTargetInOrder) {
 }
 
 } // namespace
+
+TEST(SweepHyperparameters, ParseAndPrint) {
+  ssc::sweep::Hyperparameters H;
+  size_t Offset = 99;
+  EXPECT_EQ(ssc::sweep::parseHyperparameter("kv_heads = 4", H, Offset), "");
+  EXPECT_EQ(ssc::sweep::parseHyperparameter(" layers=16", H, Offset), "");
+  EXPECT_EQ(H.Layers, 16);
+  EXPECT_EQ(H.KvHeads, 4);
+  EXPECT_TRUE(H.any());
+  // In key order, whatever the order given; the form --set takes back.
+  EXPECT_EQ(H.str(), "layers=16,kv_heads=4");
+  ssc::sweep::Hyperparameters Back;
+  llvm::SmallVector<llvm::StringRef, 4> Items;
+  std::string Text = H.str();
+  llvm::StringRef(Text).split(Items, ',');
+  for (llvm::StringRef Item : Items)
+    EXPECT_EQ(ssc::sweep::parseHyperparameter(Item, Back, Offset), "");
+  EXPECT_EQ(Back.str(), H.str());
+
+  EXPECT_NE(ssc::sweep::parseHyperparameter("layers=8", H, Offset), "");
+  EXPECT_EQ(Offset, 0u); // set twice: at the key
+  EXPECT_NE(ssc::sweep::parseHyperparameter("top_k=0", H, Offset), "");
+  EXPECT_EQ(Offset, 6u); // at the value
+  EXPECT_NE(ssc::sweep::parseHyperparameter("top_k=1048577", H, Offset), "");
+  EXPECT_NE(ssc::sweep::parseHyperparameter("  heads=2", H, Offset), "");
+  EXPECT_EQ(Offset, 2u);
+  EXPECT_EQ(H.TopK, 0);
+  EXPECT_FALSE(ssc::sweep::Hyperparameters().any());
+  EXPECT_EQ(ssc::sweep::Hyperparameters().str(), "");
+}

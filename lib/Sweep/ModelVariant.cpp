@@ -2,6 +2,12 @@
 
 #include "ssc/Sweep/ModelVariant.h"
 
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/ADT/Twine.h"
+
+#include <algorithm>
+
+using namespace llvm;
 using namespace ssc;
 using namespace ssc::sweep;
 
@@ -17,6 +23,61 @@ static StackPattern *lastRepetition(StackPattern &S) {
   if (P->K == StackPattern::Kind::Repeat || P->K == StackPattern::Kind::Cycle)
     return P;
   return nullptr;
+}
+
+ArrayRef<StringRef> Hyperparameters::keys() {
+  static const StringRef Keys[] = {"layers", "experts", "top_k", "kv_heads"};
+  return Keys;
+}
+
+int64_t *Hyperparameters::field(StringRef Key) {
+  return StringSwitch<int64_t *>(Key)
+      .Case("layers", &Layers)
+      .Case("experts", &Experts)
+      .Case("top_k", &TopK)
+      .Case("kv_heads", &KvHeads)
+      .Default(nullptr);
+}
+
+std::string Hyperparameters::str() const {
+  std::string Out;
+  for (StringRef K : keys())
+    if (int64_t V = *field(K)) {
+      if (!Out.empty())
+        Out += ',';
+      Out += (K + "=" + Twine(V)).str();
+    }
+  return Out;
+}
+
+std::string ssc::sweep::parseHyperparameter(StringRef Text, Hyperparameters &H, size_t &Offset) {
+  Offset = 0;
+  auto [Key, Value] = Text.split('=');
+  StringRef K = Key.trim();
+  Offset = Key.size() - Key.ltrim().size();
+  int64_t *F = H.field(K);
+  if (!F) {
+    std::string Known = "layers, experts, top_k or kv_heads";
+    std::string Under = K.str();
+    std::replace(Under.begin(), Under.end(), '-', '_');
+    if (H.field(Under))
+      return "unknown hyperparameter '" + K.str() + "'; did you mean '" + Under + "'?";
+    return "unknown hyperparameter '" + K.str() + "'; --set takes " + Known;
+  }
+  if (Text.size() == Key.size())
+    return "expected '" + K.str() + "=N'";
+  Offset = Key.size() + 1;
+  StringRef V = Value.trim();
+  Offset += Value.size() - Value.ltrim().size();
+  int64_t N = 0;
+  if (V.getAsInteger(10, N) || N < 1 || N > MaxHyperparameter)
+    return "'" + K.str() + "' must be an integer from 1 to 2^20";
+  if (*F) {
+    Offset = Key.size() - Key.ltrim().size();
+    return "'" + K.str() + "' is set twice";
+  }
+  *F = N;
+  return "";
 }
 
 std::string ssc::sweep::inapplicable(const ModelSpec &M, llvm::StringRef Which) {

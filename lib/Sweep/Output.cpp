@@ -1,6 +1,7 @@
 //===- Output.cpp - Rows of a sweep: CSV and JSON -------------------------===//
 
 #include "ssc/Sweep/Output.h"
+#include "ssc/Sweep/ModelVariant.h"
 
 #include "ssc/Support/Format.h"
 
@@ -10,6 +11,7 @@
 
 #include <cmath>
 #include <iterator>
+#include <tuple>
 
 using namespace ssc;
 using namespace ssc::sweep;
@@ -202,9 +204,19 @@ std::string sweep::pointCommand(const SweepContext &Ctx, const PointResult &R) {
   if (R.PlanKeys.empty() || !R.Gpu)
     return "";
   const Grid &G = Ctx.Spec->Grids[R.Grid];
-  std::vector<std::string> Args = {"ssc",      Ctx.CommandModel,
-                                   "--target", R.Gpu->Name + "x" + std::to_string(R.Gpus),
-                                   "--plan",   R.PlanKeys};
+  std::vector<std::string> Args = {"ssc", Ctx.CommandModel};
+  // The model axes the grid gives, as ssc's --set changes them.
+  Hyperparameters H;
+  for (auto [A, Value, Field] : {std::tuple{Axis::Layers, R.Layers, &H.Layers},
+                                 {Axis::Experts, R.Experts, &H.Experts},
+                                 {Axis::TopK, R.TopK, &H.TopK},
+                                 {Axis::KvHeads, R.KvHeads, &H.KvHeads}})
+    if (G.given(A))
+      *Field = Value;
+  if (H.any())
+    Args.insert(Args.end(), {"--set", H.str()});
+  Args.insert(Args.end(),
+              {"--target", R.Gpu->Name + "x" + std::to_string(R.Gpus), "--plan", R.PlanKeys});
   for (auto [A, T] : {std::pair{Axis::WeightDType, R.WeightType},
                       {Axis::KvDType, R.KvType},
                       {Axis::DispatchDType, R.DispatchType},

@@ -345,11 +345,8 @@ void PointEvaluator::ensureConfig() {
   C.Imbalance = Shown.ExpertImbalance;
   C.Overlap = Shown.Overlap;
   // A plan whose dp could not be derived has no key form (dp=0 is not a
-  // plan); the model axes change the model, which no flag of ssc states.
-  bool ModelAxes = false;
-  for (unsigned A = 0; A < FirstConfigAxis; ++A)
-    ModelAxes |= G.given(static_cast<Axis>(A));
-  if (Ctx.Commands && !ModelAxes && C.Plan.Prefill.DP > 0 && C.Plan.Decode.DP > 0)
+  // plan).
+  if (Ctx.Commands && C.Plan.Prefill.DP > 0 && C.Plan.Decode.DP > 0)
     C.Keys = C.Plan.keys();
   if (C.S != Status::Ok)
     return;

@@ -28,7 +28,7 @@ FLAGS = ["--emit", "--format", "--mode", "--phase", "--batch", "--isl", "--osl",
          "--prefix", "--max-batch", "--requests", "--context", "--target", "--mla",
          "--expert-routing", "--views", "--weight-dtype", "--kv-dtype", "--attn-dtype",
          "--profile-set", "--passes", "--print-after", "--model", "--mtp", "--fuse-projections",
-         "-Werror", "-w", "-I", "--targt", "--jobs", "--progress-after", "--plan"]
+         "-Werror", "-w", "-I", "--targt", "--jobs", "--progress-after", "--plan", "--set"]
 VALUES = ["", "0", "-1", "1", "7", "0x10", "1e3", "1.5", "99999999999999999999", "abc", "report",
           "summary", "ir", "json", "csv", "offline", "ofline", "prefill", "decode", "h100x8",
           "h200x1", "fp8", "fp4", "bf16", "summary,kernels", "plain", "even", "true", "maybe",
@@ -36,7 +36,10 @@ VALUES = ["", "0", "-1", "1", "7", "0x10", "1e3", "1.5", "99999999999999999999",
           # --plan's keys: plans that fit the small models, and broken ones.
           "tp=2", "tp=2 ep=2", "tp=1 dp=2 ep=2 attention_dp overlap=tbo", "tp=2,decoder.tp=1",
           "prefill.tp=2;decode.tp=1", "tp=2 pp=2 stages=[1, 1]", "tp=[1,", "tp=0", "ep=x",
-          "tp=2 } model m {", "prefill.=2", ".tp=2", "tp=1 expert_imbalance=1e9"]
+          "tp=2 } model m {", "prefill.=2", ".tp=2", "tp=1 expert_imbalance=1e9",
+          # --set's hyperparameters, valid for one of the small models or not.
+          "layers=2", "experts=4,top_k=1", "kv_heads=1", "top_k=9", "layers=0", "kv_heads=3",
+          "layers", "hidden=1", "top-k=2", "experts=1048577"]
 SUBCOMMANDS = ["validate", "sweep", "import-hf"]
 PLAN_KEYS = ["tp", "sp", "pp", "dp", "ep", "etp", "attention_dp", "seq_parallel",
              "redundant_experts", "uneven_experts", "expert_imbalance", "micro_batches", "overlap",

@@ -627,6 +627,9 @@ int ssc::driver::emitReport(CompileInputs &In, bool JSON, bool CSV) {
   report::Report R =
       report::buildReport(Prefill, Decode, *TheProfile, *In.T->Gpu, Load);
   R.Offline = Offline;
+  if (!In.Settings.empty())
+    R.Notes.insert(R.Notes.begin(), "model " + In.M.Name + " with its hyperparameters changed: " +
+                                        In.Settings + " (--set)");
 
   std::vector<std::string> Names(ViewsOpt.begin(), ViewsOpt.end());
   if (Names.empty()) {

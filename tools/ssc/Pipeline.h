@@ -24,6 +24,7 @@ struct CompileInputs {
   std::optional<Target> T;      // none: h100 x the plan's GPU count
   DiagnosticEngine &Diags;
   bool IncludeMtp = false;      // run the model's MTP layers (--mtp)
+  std::string Settings = {};    // the hyperparameters --set changed in M, or empty
 };
 
 /// What to compile: the workload and precision flags, as values, so that

@@ -15,6 +15,7 @@
 #include "ssc/Spec/SpecPrinter.h"
 #include "ssc/Support/CommandLine.h"
 #include "ssc/Support/DataPaths.h"
+#include "ssc/Sweep/ModelVariant.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -86,6 +87,12 @@ cl::opt<std::string> ModelName("model",
                                cl::desc("Model to use when the input defines "
                                         "several"),
                                cl::value_desc("name"), cl::cat(SSCCategory));
+
+cl::list<std::string> SetOpt("set",
+                             cl::desc("Change the model's hyperparameters as ssc sweep's model "
+                                      "axes do: layers, experts, top_k, kv_heads (as in "
+                                      "--set experts=64,top_k=4)"),
+                             cl::value_desc("key=N"), cl::CommaSeparated, cl::cat(SSCCategory));
 
 cl::list<std::string> ImportDirs("I", cl::desc("Directory searched by import"),
                                  cl::value_desc("dir"), cl::Prefix,
@@ -216,6 +223,38 @@ const ModelSpec *driver::selectModel(const Program &P, StringRef Name,
   return P.InputModels.front();
 }
 
+/// --set: \p M with the hyperparameters changed, as ssc sweep's model axes
+/// change them, with the same checks. Errors point into "--set=..." shown as
+/// the command line. \p Settings: what changed ("layers=16,experts=64").
+static bool applySettings(ModelSpec &M, DiagnosticEngine &Diags, std::string &Settings) {
+  sweep::Hyperparameters H;
+  for (const std::string &S : SetOpt) {
+    auto Buf = MemoryBuffer::getMemBufferCopy("--set=" + S, "command line");
+    const char *Start = Buf->getBufferStart() + 6;
+    Diags.getSourceMgr().AddNewSourceBuffer(std::move(Buf), SMLoc());
+    size_t Offset = 0;
+    std::string Error = sweep::parseHyperparameter(S, H, Offset);
+    if (!Error.empty()) {
+      Diags.error(SMLoc::getFromPointer(Start + Offset), Error);
+      return false;
+    }
+    StringRef Key = StringRef(S).split('=').first.trim();
+    std::string Why = sweep::inapplicable(M, Key);
+    if (!Why.empty()) {
+      Diags.error(SMLoc::getFromPointer(Start + (Key.data() - S.data())),
+                  "'" + Key + "' cannot be set: " + Why);
+      return false;
+    }
+  }
+  std::string Error = sweep::applyHyperparameters(M, H);
+  if (!Error.empty()) {
+    Diags.error("--set " + H.str() + " does not give a valid model '" + M.Name + "': " + Error);
+    return false;
+  }
+  Settings = H.str();
+  return true;
+}
+
 /// --emit=summary: the model's parameters, KV cache and FLOPs per token.
 static int emitSummary(const ModelSpec *M, DiagnosticEngine &Diags) {
   if (!M) {
@@ -300,6 +339,16 @@ int main(int argc, char **argv) {
     return 1;
 
   const ModelSpec *M = driver::selectModel(*P, ModelName, Diags);
+  std::optional<ModelSpec> Variant;
+  std::string Settings;
+  if (M && !SetOpt.empty()) {
+    if (Emit == EmitKind::AST)
+      Diags.warning("--set has no effect with --emit=ast, which prints the input as written");
+    Variant.emplace(*M);
+    if (!applySettings(*Variant, Diags, Settings))
+      return 1;
+    M = &*Variant;
+  }
   std::optional<PlanSpec> Plan;
   if (Diags.hasErrors() || !driver::selectPlan(*P, PlanOpt, Diags, Plan))
     return 1;
@@ -325,6 +374,7 @@ int main(int argc, char **argv) {
     }
     driver::CompileInputs In{*P, *M, Plan, T, Diags};
     In.IncludeMtp = IncludeMtp;
+    In.Settings = Settings;
     if (Emit == EmitKind::Report)
       return driver::emitReport(In, JSON, Format == OutputFormat::CSV);
     return Emit == EmitKind::IR ? driver::emitIR(In, JSON)
