@@ -2,7 +2,7 @@
 """Summarize `ssc validate` over a measurement file, by GPU and model kind.
 
   summarize-validation.py FILE.csv [--ssc PATH] [--repo DIR] [--profile NAME]
-                          [--model NAME]... [--set COLUMN=VALUE]...
+                          [--model NAME]... [--set COLUMN=VALUE]... [--attention-dp]
                           [--by gpu,kind] [--expect-not-modeled N]
 
 Runs `ssc validate --format=csv FILE.csv` and prints, for each GPU of the
@@ -16,8 +16,10 @@ the reason, and make the exit status 1 unless --expect-not-modeled gives
 their number (a table known to hold configurations the profile rejects).
 
 --model keeps only the rows of the named models; --set gives a column one
-value on every row (a what-if, such as --set kv_dtype=bf16). Either writes
-the selected rows to a temporary file, which ssc validate then reads.
+value on every row (a what-if, such as --set kv_dtype=bf16); --attention-dp
+runs each MoE row with tp over 1 attention-data-parallel instead (a what-if:
+tp 1, dp and ep the row's GPUs). Each writes the selected rows to a
+temporary file, which ssc validate then reads.
 """
 
 import argparse
@@ -68,6 +70,8 @@ def main():
                     help="exit 0 when exactly N rows are not modeled")
     ap.add_argument("--set", action="append", default=[], metavar="COLUMN=VALUE",
                     help="give every row this value in COLUMN (repeatable)")
+    ap.add_argument("--attention-dp", action="store_true",
+                    help="run MoE rows with tp > 1 as tp 1, dp = ep = their GPUs")
     args = ap.parse_args()
     by = [k for k in args.by.split(",") if k]
     unknown = [k for k in by if k not in GROUP_KEYS]
@@ -89,11 +93,17 @@ def main():
             fields.append(column)
         for r in rows:
             r[column] = value
+    if args.attention_dp:
+        for r in rows:
+            tp = int(r.get("tp") or 1)
+            if tp > 1 and kind_of(r["model"], args.repo) == "moe":
+                gpus = tp * int(r.get("dp") or 1)
+                r["tp"], r["dp"], r["ep"] = "1", str(gpus), str(gpus)
     # Each row as ssc is given it (after --set), for its TP and PP sizes.
     given = {r.get("id"): r for r in rows}
 
     table = args.file
-    if args.model or args.set:
+    if args.model or args.set or args.attention_dp:
         tmp = tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, newline="")
         with tmp:
             w = csv.DictWriter(tmp, fieldnames=fields, lineterminator="\n")
