@@ -52,6 +52,7 @@ enum class RowWriter::Col : uint8_t {
   TokensPerSecPerUser,
   DecodeTokensPerSecPerGpu,
   BatchCap,
+  Requests,
   OfflineBatch,
   BatchLimit,
   StepMs,
@@ -113,6 +114,8 @@ RowWriter::RowWriter(const SweepContext &Ctx, Format F, bool WithStatus)
     Add(Col::Osl, "osl");
     if (S.anyGiven(Axis::MaxBatch))
       Add(Col::BatchCap, "batch_cap");
+    if (S.anyGiven(Axis::Requests))
+      Add(Col::Requests, "requests");
     for (auto [C, N] : {std::pair{Col::OfflineBatch, "batch"},
                         {Col::BatchLimit, "batch_limit"},
                         {Col::StepMs, "step_ms"},
@@ -120,7 +123,7 @@ RowWriter::RowWriter(const SweepContext &Ctx, Format F, bool WithStatus)
                         {Col::OutputTokensPerSecPerGpu, "output_tokens_per_s_per_gpu"},
                         {Col::OutputTokensPerSec, "output_tokens_per_s"}})
       Add(C, N);
-    if (Ctx.Requests) {
+    if (S.anyGiven(Axis::Requests)) {
       Add(Col::RunSeconds, "run_seconds");
       Add(Col::RunOutputTokensPerSecPerGpu, "run_output_tokens_per_s_per_gpu");
     }
@@ -234,8 +237,8 @@ std::string sweep::pointCommand(const SweepContext &Ctx, const PointResult &R) {
                 {"--mode=offline", "--isl", std::to_string(R.Isl), "--osl", std::to_string(R.Osl)});
     if (R.MaxBatch)
       Args.insert(Args.end(), {"--max-batch", std::to_string(R.MaxBatch)});
-    if (Ctx.Requests)
-      Args.insert(Args.end(), {"--requests", std::to_string(Ctx.Requests)});
+    if (R.Requests)
+      Args.insert(Args.end(), {"--requests", std::to_string(R.Requests)});
   } else {
     if (!Ctx.hasDecode())
       Args.push_back("--phase=prefill");
@@ -318,6 +321,9 @@ void RowWriter::row(const PointResult &R, std::string &Out) const {
     case Col::BatchCap:
       Int(R.MaxBatch);
       break;
+    case Col::Requests:
+      R.Requests ? Int(R.Requests) : Null();
+      break;
     case Col::OfflineBatch:
       Num(R.M.Batch, Costed);
       break;
@@ -336,11 +342,12 @@ void RowWriter::row(const PointResult &R, std::string &Out) const {
     case Col::OutputTokensPerSec:
       Num(R.M.OutputTokensPerSec, Costed);
       break;
+    // A grid without requests has no run.
     case Col::RunSeconds:
-      Num(R.M.RunSeconds, Costed);
+      Num(R.M.RunSeconds, Costed && R.Requests);
       break;
     case Col::RunOutputTokensPerSecPerGpu:
-      Num(R.M.RunOutputTokensPerSecPerGpu, Costed);
+      Num(R.M.RunOutputTokensPerSecPerGpu, Costed && R.Requests);
       break;
     case Col::PrefillBandPct:
       Num(R.M.PrefillBandPct, Costed);

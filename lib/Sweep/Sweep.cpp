@@ -432,6 +432,7 @@ void PointEvaluator::evaluate(PointResult &Out, bool Detailed) {
   // The workload.
   Out.Batch = intValue(Axis::Batch, 1);
   Out.MaxBatch = intValue(Axis::MaxBatch, 0);
+  Out.Requests = intValue(Axis::Requests, 0);
   Out.Isl = intValue(Axis::Isl, 1024);
   Out.Osl = intValue(Axis::Osl, 256);
   Out.Prefix = intValue(Axis::Prefix, 0);
@@ -602,7 +603,7 @@ void PointEvaluator::evaluateOffline(PointResult &Out) {
   OO.Isl = Out.Isl;
   OO.Osl = Out.Osl;
   OO.MaxBatch = static_cast<double>(Out.MaxBatch);
-  OO.Requests = Ctx.Requests;
+  OO.Requests = Out.Requests;
   report::OfflineResult F =
       report::evaluateOffline(*C.Prefill, *C.Decode, *CS.PrefillCM, *CS.DecodeCM, OO);
   Metrics &X = Out.M;

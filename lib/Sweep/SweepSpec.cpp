@@ -50,6 +50,7 @@ constexpr AxisInfo Infos[NumAxes] = {
     {"prefix", "prefix"},
     {"batch", "batch"},
     {"max-batch", "max_batch"},
+    {"requests", "requests"},
 };
 
 constexpr int64_t MaxDegree = int64_t(1) << 20;
@@ -162,6 +163,7 @@ bool ssc::sweep::parseAxisValues(Axis A, StringRef Text, AxisValues &Out,
   case Axis::Osl:
   case Axis::Batch:
   case Axis::MaxBatch:
+  case Axis::Requests:
     return Ints(1, MaxTokens);
   case Axis::Prefix:
     return Ints(0, MaxTokens);
@@ -442,16 +444,6 @@ public:
           Top->ModeLoc = Loc.valueLoc(Path);
         } else
           error(Loc.valueLoc(Path), "'mode' is 'phases' or 'offline'");
-        continue;
-      }
-      if (Top && K == "requests") {
-        std::optional<int64_t> N = V.getAsInteger();
-        if (!N || *N < 1 || *N > (int64_t(1) << 34)) {
-          error(Loc.valueLoc(Path), "'" + K + "' must be an integer from 1 to 2^34");
-          continue;
-        }
-        Top->Requests = *N;
-        Top->RequestsLoc = Loc.valueLoc(Path);
         continue;
       }
       if (Top && K == "grids") {

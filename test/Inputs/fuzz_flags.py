@@ -85,7 +85,7 @@ SWEEP_FLAGS = {
     "--kv-len": (["isl", "default", "isl+7"], ["isl-9999"]),
     "--mode": (["offline", "phases"], ["ofline"]),
     "--max-batch": (["1", "64"], ["0", "-3"]),
-    "--requests": (["1", "100"], ["0"]),
+    "--requests": (["1", "100", "1,100"], ["0", "5,0"]),
     "--phase": (["prefill", "decode", "both"], []),
     "--overlap": (["none", "tbo", "comm,tbo"], []),
     "--expert-imbalance": (["1", "1.2"], ["0.5"]),

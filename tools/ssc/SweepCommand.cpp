@@ -67,10 +67,6 @@ EnumOpt<ModeChoice>
                                   "the steady state under unlimited load at each isl and osl, "
                                   "as `ssc --mode=offline`: it chooses the batch")),
             cl::sub(driver::SweepCmd), cl::cat(Cat));
-NumberOpt<int64_t> RequestsOpt("requests",
-                               cl::desc("--mode=offline: also a finite run of this many "
-                                        "requests (its fill and drain included)"),
-                               cl::value_desc("N"), cl::sub(driver::SweepCmd), cl::cat(Cat));
 EnumOpt<ir::MlaForm> MlaOpt(
     "mla", cl::desc("Form of MLA attention"), cl::init(ir::MlaForm::Auto),
     cl::values(clEnumValN(ir::MlaForm::Auto, "auto", "absorbed for decode, plain for prefill"),
@@ -176,6 +172,8 @@ struct AxisFlags {
         "Sequences per data-parallel replica (default 1)",
         "--mode=offline: most sequences in flight per replica (default: the profile's "
         "scheduler cap)",
+        "--mode=offline: also a finite run of this many requests (its fill and drain "
+        "included)",
     };
     for (unsigned I = 0; I < NumAxes; ++I)
       Opts.push_back(std::make_unique<cl::opt<std::string>>(
@@ -312,21 +310,21 @@ bool checkMode(const SweepSpec &Spec, DiagnosticEngine &Diags) {
                          ? "--mode=offline"
                          : "the offline mode (\"mode\": \"offline\")";
   if (!Spec.Offline.value_or(false)) {
-    bool Cap = Spec.anyGiven(Axis::MaxBatch);
-    if (!Cap && !Spec.Requests)
-      return true;
-    if (Cap && !FromFlag(Axis::MaxBatch))
-      Diags.error(Spec.givenLoc(Axis::MaxBatch),
-                  "'max_batch' caps the batch of the offline mode (\"mode\": \"offline\" or "
-                  "--mode=offline); with the phases mode, 'batch' sets the batch");
-    else if (!Cap && !RequestsOpt.getNumOccurrences())
-      Diags.error(Spec.RequestsLoc,
-                  "'requests' sets a finite run of the offline mode (\"mode\": \"offline\" or "
-                  "--mode=offline); the phases mode has no run");
-    else
-      Diags.error(std::string(Cap ? "--max-batch caps the batch" : "--requests sets a finite run") +
-                  " of --mode=offline; with the phases mode, --batch sets the batch");
-    return false;
+    for (auto [A, What] :
+         {std::pair{Axis::MaxBatch, "caps the batch"}, {Axis::Requests, "sets a finite run"}}) {
+      if (!Spec.anyGiven(A))
+        continue;
+      if (FromFlag(A))
+        Diags.error("--" + axisFlag(A).str() + " " + What +
+                    " of --mode=offline; with the phases mode, --batch sets the batch");
+      else
+        Diags.error(Spec.givenLoc(A), "'" + axisKey(A).str() + "' " + What +
+                                          " of the offline mode (\"mode\": \"offline\" or "
+                                          "--mode=offline); with the phases mode, 'batch' "
+                                          "sets the batch");
+      return false;
+    }
+    return true;
   }
   if (Spec.Phases.value_or(PhaseChoice::Both) != PhaseChoice::Both) {
     if (PhaseOpt.getNumOccurrences())
@@ -409,12 +407,6 @@ int ssc::driver::runSweep() {
     Spec.Offline = ModeOpt == ModeChoice::Offline;
     Spec.ModeLoc = SMLoc();
   }
-  if (RequestsOpt.getNumOccurrences()) {
-    if (!driver::checkCount(Diags, "requests", RequestsOpt))
-      return 1;
-    Spec.Requests = RequestsOpt;
-    Spec.RequestsLoc = SMLoc();
-  }
   if (!checkMode(Spec, Diags))
     return 1;
 
@@ -447,7 +439,6 @@ int ssc::driver::runSweep() {
   SweepContext Ctx;
   Ctx.Phases = Spec.Phases.value_or(PhaseChoice::Both);
   Ctx.Offline = Spec.Offline.value_or(false);
-  Ctx.Requests = Spec.Requests.value_or(0);
   if (!SlaOpt.empty()) {
     SMLoc Loc;
     const char *Start = nullptr;

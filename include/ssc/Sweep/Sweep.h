@@ -34,10 +34,10 @@ struct SweepContext {
   std::optional<PlanSpec> BasePlan;
   PhaseChoice Phases = PhaseChoice::Both;
   /// --mode=offline: each point is the offline steady state at its isl,
-  /// osl and max-batch (report::evaluateOffline), with a finite run of
-  /// Requests (0: none); the batch, prefix and KV-length axes do not apply.
+  /// osl and max-batch (report::evaluateOffline), with a finite run at
+  /// each point's requests; the batch, prefix and KV-length axes do not
+  /// apply.
   bool Offline = false;
-  int64_t Requests = 0;
   ir::PassOptions Passes;
   /// Per grid, the GPU of each name of its gpu axis (resolved up front).
   std::vector<std::vector<const GpuSpec *>> Gpus;
@@ -116,6 +116,7 @@ struct PointResult {
   // The workload.
   int64_t Batch = 0, Isl = 0, Osl = 0, KvLen = 0, Prefix = 0;
   int64_t MaxBatch = 0; // --mode=offline's cap (0: the profile's)
+  int64_t Requests = 0; // --mode=offline's finite run (0: none)
   bool LongerThanContext = false;
 
   Status S = Status::Ok;

@@ -64,8 +64,9 @@ enum class Axis : uint8_t {
   Prefix,
   Batch,
   MaxBatch, // --mode=offline: the scheduler's cap (as ssc's --max-batch)
+  Requests, // --mode=offline: a finite run of this many requests (--requests)
 };
-constexpr unsigned NumAxes = 27;
+constexpr unsigned NumAxes = 28;
 constexpr unsigned FirstConfigAxis = static_cast<unsigned>(Axis::Gpu);
 constexpr unsigned FirstWorkloadAxis = static_cast<unsigned>(Axis::Isl);
 
@@ -132,11 +133,9 @@ struct SweepSpec {
   /// The serving mode: the phases at the swept batches (false), or the
   /// offline steady state, which chooses the batch (ssc's --mode=offline).
   std::optional<bool> Offline;
-  /// --mode=offline's --requests (a finite run of that many requests).
-  std::optional<int64_t> Requests;
-  /// Where the sweep file gives 'phase', 'mode' and 'requests'; invalid where
-  /// the command line gave them (or no one did). Errors about them point here.
-  llvm::SMLoc PhasesLoc, ModeLoc, RequestsLoc;
+  /// Where the sweep file gives 'phase' and 'mode'; invalid where the
+  /// command line gave them (or no one did). Errors about them point here.
+  llvm::SMLoc PhasesLoc, ModeLoc;
 
   /// Whether any grid gives \p A / parameter \p Name.
   bool anyGiven(Axis A) const;
