@@ -584,11 +584,20 @@ int ssc::driver::emitReport(CompileInputs &In, bool JSON, bool CSV) {
   if (ModeOpt == ServingMode::Offline) {
     // Both phases at a batch of one, evaluated at the steady state's own
     // workloads; then the decode step is compiled again at its batch.
-    if (PhaseOpt.getNumOccurrences() || BatchOpt.getNumOccurrences() ||
-        KvLenOpt.getNumOccurrences() || PrefixOpt.getNumOccurrences()) {
-      In.Diags.error("--mode=offline chooses the batch and KV length itself; "
-                     "drop --phase, --batch, --kv-len and --prefix (--max-batch caps "
-                     "the batch)");
+    std::vector<std::string> Given;
+    for (auto [Opt, Name] : {std::pair<const cl::Option *, const char *>{&PhaseOpt, "--phase"},
+                             {&BatchOpt, "--batch"},
+                             {&KvLenOpt, "--kv-len"},
+                             {&PrefixOpt, "--prefix"}})
+      if (Opt->getNumOccurrences())
+        Given.push_back(Name);
+    if (!Given.empty()) {
+      std::string Last = Given.back();
+      Given.pop_back();
+      In.Diags.error("--mode=offline chooses the batch and KV length itself and costs both "
+                     "phases; drop " +
+                     (Given.empty() ? Last : llvm::join(Given, ", ") + " and " + Last) +
+                     " (--max-batch caps the batch)");
       return 1;
     }
     CO.Prefill = CO.Decode = true;
