@@ -51,18 +51,17 @@ std::string Hyperparameters::str() const {
 }
 
 std::string ssc::sweep::parseHyperparameter(StringRef Text, Hyperparameters &H, size_t &Offset) {
-  Offset = 0;
   auto [Key, Value] = Text.split('=');
   StringRef K = Key.trim();
   Offset = Key.size() - Key.ltrim().size();
   int64_t *F = H.field(K);
   if (!F) {
-    std::string Known = "layers, experts, top_k or kv_heads";
     std::string Under = K.str();
     std::replace(Under.begin(), Under.end(), '-', '_');
     if (H.field(Under))
       return "unknown hyperparameter '" + K.str() + "'; did you mean '" + Under + "'?";
-    return "unknown hyperparameter '" + K.str() + "'; --set takes " + Known;
+    return "unknown hyperparameter '" + K.str() +
+           "'; --set takes layers, experts, top_k or kv_heads";
   }
   if (Text.size() == Key.size())
     return "expected '" + K.str() + "=N'";

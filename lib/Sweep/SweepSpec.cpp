@@ -1,6 +1,7 @@
 //===- SweepSpec.cpp - What a design-space sweep covers -------------------===//
 
 #include "ssc/Sweep/SweepSpec.h"
+#include "ssc/Sweep/ModelVariant.h"
 
 #include "ssc/Support/DType.h"
 #include "ssc/Support/Format.h"
@@ -88,7 +89,7 @@ bool ssc::sweep::parseAxisValues(Axis A, StringRef Text, AxisValues &Out,
   case Axis::Experts:
   case Axis::TopK:
   case Axis::KvHeads:
-    return Ints(1, MaxDegree);
+    return Ints(1, MaxHyperparameter);
   case Axis::Gpu: {
     std::vector<std::pair<std::string, size_t>> Words;
     if (!parseWordList(Text, Words, Err))

@@ -43,6 +43,11 @@ bool checkCount(DiagnosticEngine &Diags, const char *Name, int64_t V);
 /// Applies the shared -Werror and -w flags to \p Diags.
 void configureDiagnostics(DiagnosticEngine &Diags);
 
+/// Adds "--\p Flag=\p Value" to \p Diags' sources as the buffer "command
+/// line", so that errors in a flag's value can point at its characters;
+/// returns where the value starts in it.
+const char *addFlagBuffer(DiagnosticEngine &Diags, llvm::StringRef Flag, llvm::StringRef Value);
+
 struct Subcommand {
   llvm::cl::SubCommand *Cmd;
   int (*Run)();

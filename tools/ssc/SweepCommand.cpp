@@ -188,11 +188,8 @@ AxisFlags Flags;
 template <typename Fn>
 bool parseFlag(DiagnosticEngine &Diags, StringRef Flag, StringRef Value, Fn Parse,
                SMLoc &ValueLoc, const char *&Start) {
-  std::string Line = ("--" + Flag + "=" + Value).str();
-  auto Buf = MemoryBuffer::getMemBufferCopy(Line, "command line");
-  Start = Buf->getBufferStart() + Flag.size() + 3;
+  Start = driver::addFlagBuffer(Diags, Flag, Value);
   ValueLoc = SMLoc::getFromPointer(Start);
-  Diags.getSourceMgr().AddNewSourceBuffer(std::move(Buf), SMLoc());
   ValueError Err;
   if (Parse(Err))
     return true;

@@ -144,6 +144,13 @@ void ssc::driver::configureDiagnostics(DiagnosticEngine &Diags) {
   Diags.setSuppressWarnings(NoWarnings);
 }
 
+const char *ssc::driver::addFlagBuffer(DiagnosticEngine &Diags, StringRef Flag, StringRef Value) {
+  auto Buf = MemoryBuffer::getMemBufferCopy(("--" + Flag + "=" + Value).str(), "command line");
+  const char *Start = Buf->getBufferStart() + Flag.size() + 3;
+  Diags.getSourceMgr().AddNewSourceBuffer(std::move(Buf), SMLoc());
+  return Start;
+}
+
 /// Subcommands: `ssc NAME ...`. Each lives in its own <Name>Command.cpp.
 static const driver::Subcommand Subcommands[] = {
     {&driver::ImportHFCmd, driver::runImportHF},
@@ -229,9 +236,7 @@ const ModelSpec *driver::selectModel(const Program &P, StringRef Name,
 static bool applySettings(ModelSpec &M, DiagnosticEngine &Diags, std::string &Settings) {
   sweep::Hyperparameters H;
   for (const std::string &S : SetOpt) {
-    auto Buf = MemoryBuffer::getMemBufferCopy("--set=" + S, "command line");
-    const char *Start = Buf->getBufferStart() + 6;
-    Diags.getSourceMgr().AddNewSourceBuffer(std::move(Buf), SMLoc());
+    const char *Start = driver::addFlagBuffer(Diags, "set", S);
     size_t Offset = 0;
     std::string Error = sweep::parseHyperparameter(S, H, Offset);
     if (!Error.empty()) {
